@@ -1,0 +1,21 @@
+/* cli: what the v6ext subcommands share. v6ext.c parses the global options
+ * (v6ext [-s SOCKET] COMMAND [--json]) and dispatches; each subcommand is
+ * one cli_<name>() that gets its own argv (argv[0] is the command name,
+ * --json already removed) and returns the process exit status. */
+#ifndef V6EXT_CLI_H
+#define V6EXT_CLI_H
+
+#include <stdbool.h>
+
+#define CLI_PROG "v6ext"
+
+struct cli {
+	const char *socket;     /* -s SOCKET, or NULL for the daemon's default */
+	bool json;              /* --json: one JSON object on stdout */
+};
+
+/* genkey.c */
+int cli_genkey(const struct cli *cli, int argc, char *argv[]);
+int cli_pubkey(const struct cli *cli, int argc, char *argv[]);
+
+#endif

@@ -1,0 +1,111 @@
+/* conf: the server and client configuration files (INI, parsed by inih).
+ * Errors read "FILE:LINE: message"; unknown sections and keys are errors.
+ * Only ';' starts an inline comment (it must follow white space); '#' and
+ * ';' start a comment at the beginning of a line. */
+#ifndef V6EXT_CONF_H
+#define V6EXT_CONF_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "keys.h"
+#include "prefix.h"
+
+#define CONF_ERR_LEN          512
+#define CONF_PATH_MAX         256
+#define CONF_NAME_MAX         32     /* peer names: [A-Za-z0-9_.-], 1..32 */
+#define CONF_HOST_MAX         253    /* DNS name or address */
+#define CONF_DNS_MAX          4
+#define CONF_USER_MAX         32
+#define CONF_SOCK_MAX         (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+#define CONF_PEERS_MAX        16384
+
+#define CONF_DEFAULT_PORT      51820
+#define CONF_DEFAULT_KEEPALIVE 25
+#define CONF_MTU_MIN           1280  /* RFC 8200 5: the IPv6 minimum link MTU */
+#define CONF_MTU_MAX           65535
+/* Inner MTU: a tunnelled full frame must fit a 1500-byte IPv6 path and a
+ * 1460-byte MAP-E/DS-Lite IPv4 path. Per frame the tunnel adds Ethernet 14,
+ * data header 16 and AEAD tag 16 = 46 bytes, plus UDP 8 and IPv6 40 (1500 -
+ * 94 = 1406) or IPv4 20 (1460 - 74 = 1386). 1380 fits both and leaves room
+ * for one 802.1Q tag. docs/PROTOCOL.md has the table. */
+#define CONF_DEFAULT_MTU       1380
+/* Fixed paths, as operators expect them whatever the install prefix. */
+#define CONF_DEFAULT_STATE_DIR "/var/lib/v6ext"
+#define CONF_DEFAULT_SERVER_SOCK "/run/v6ext/v6extd.sock"
+#define CONF_DEFAULT_CLIENT_SOCK "/run/v6ext/client.sock"
+#define CONF_DEFAULT_CLIENT_TAP "v6ext0"
+#define CONF_DEFAULT_BRIDGE    "br-v6ext"
+
+enum conf_ndp_mode { CONF_NDP_AUTO, CONF_NDP_STATIC, CONF_NDP_OFF };
+enum conf_sub_kind { CONF_SUB_AUTO, CONF_SUB_INDEX, CONF_SUB_PREFIX };
+
+struct conf_peer {
+	char name[CONF_NAME_MAX + 1];
+	uint8_t public_key[KEY_LEN];
+	bool has_psk;
+	char psk_file[CONF_PATH_MAX];       /* preshared-key-file, optional */
+	enum conf_sub_kind sub_kind;        /* sub-prefix = auto | INDEX | PREFIX */
+	uint64_t sub_index;                 /* CONF_SUB_INDEX */
+	struct prefix sub_prefix;           /* CONF_SUB_PREFIX */
+	char tap[IFNAMSIZ];                 /* default "v6x-<name>" */
+	int line;                           /* line of the [peer NAME] header */
+};
+
+struct conf_server {
+	char path[CONF_PATH_MAX];           /* the file, for messages */
+	char private_key_file[CONF_PATH_MAX];   /* required */
+	uint16_t listen_port;               /* 1..65535, default 51820 */
+	char upstream[IFNAMSIZ];            /* required */
+	bool prefix_auto;                   /* prefix = auto (default) */
+	struct prefix prefix;               /* a /64 when !prefix_auto */
+	uint8_t sub_prefix_len;             /* 65..120, default 78 */
+	struct in6_addr dns[CONF_DNS_MAX];  /* dns = a, b (comma-separated) */
+	size_t n_dns;
+	uint16_t mtu;                       /* CONF_MTU_MIN..CONF_MTU_MAX */
+	enum conf_ndp_mode ndp_proxy;       /* default auto */
+	bool dhcpv6;                        /* on | off, default on */
+	char state_dir[CONF_PATH_MAX];
+	char control_socket[CONF_SOCK_MAX + 1];
+	bool metrics_enabled;               /* metrics-listen set */
+	struct sockaddr_storage metrics_listen; /* [v6]:port or v4:port */
+	char user[CONF_USER_MAX + 1];       /* empty: stay root (caps dropped) */
+	struct conf_peer *peers;            /* heap, n_peers entries */
+	size_t n_peers;
+};
+
+struct conf_client {
+	char path[CONF_PATH_MAX];
+	char private_key_file[CONF_PATH_MAX];   /* required */
+	char server_host[CONF_HOST_MAX + 1];    /* name, v6 or v4 literal (no brackets) */
+	uint16_t server_port;                   /* default 51820 when omitted */
+	uint8_t server_public_key[KEY_LEN];     /* required */
+	bool has_psk;
+	char psk_file[CONF_PATH_MAX];
+	char tap[IFNAMSIZ];
+	char bridge[IFNAMSIZ];
+	uint16_t keepalive;                     /* seconds, 0 = off, max 3600 */
+	uint16_t mtu;
+	char control_socket[CONF_SOCK_MAX + 1];
+};
+
+/* Parse a whole file held in memory; name is used in messages. On error
+ * returns -1 and writes "NAME:LINE: message" (or "NAME: message" where no
+ * line applies) into err. */
+int conf_server_parse(const char *name, const uint8_t *buf, size_t len,
+    struct conf_server *out, char *err, size_t errlen);
+int conf_client_parse(const char *name, const uint8_t *buf, size_t len,
+    struct conf_client *out, char *err, size_t errlen);
+/* Read path and parse it; "PATH: strerror" when it cannot be read. */
+int conf_server_load(const char *path, struct conf_server *out, char *err, size_t errlen);
+int conf_client_load(const char *path, struct conf_client *out, char *err, size_t errlen);
+void conf_server_free(struct conf_server *c);
+
+const struct conf_peer *conf_server_find_peer(const struct conf_server *c, const char *name);
+
+#endif

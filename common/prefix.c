@@ -1,0 +1,275 @@
+/* prefix: IPv6 prefix math. Pure logic: no sockets, no allocation.
+ *
+ * The server's /64 is cut into 2^(L-64) sub-prefixes of length L
+ * (65..120). Sub-prefix index i occupies bits 64..L-1 of the address,
+ * that is the top L-64 bits of the interface identifier (RFC 4291 2.5.1):
+ *
+ *	 0                    63 64        L-1 L               127
+ *	+-----------------------+-------------+------------------+
+ *	|   the /64 (base)      |   index i   |  host bits       |
+ *	+-----------------------+-------------+------------------+
+ *
+ * so for 2001:db8:64:1::/64 and L = 78, index 1 is 2001:db8:64:1:4::/78
+ * and index 5 is 2001:db8:64:1:14::/78. The interface identifier is handled
+ * as one big-endian 64-bit integer; index = iid >> (128 - L). Because L is
+ * at least 65 the shift is at most 63 and the index at most 56 bits wide,
+ * so no shift ever reaches the width of the type (C11 6.5.7). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "prefix.h"
+
+/* Decimal digits in the longest length, "128". */
+#define PREFIX_LEN_DIGITS 3
+
+static void
+prefix_fail(const char **why, const char *reason)
+{
+	if (why != NULL)
+		*why = reason;
+}
+
+/* Whether every bit of a from bit len on is zero. */
+static bool
+prefix_host_bits_clear(const struct in6_addr *a, unsigned int len)
+{
+	unsigned int byte = len / 8, bits = len % 8;
+
+	if (len >= 128)
+		return true;
+	if (bits != 0) {
+		if ((a->s6_addr[byte] & (0xffu >> bits)) != 0)
+			return false;
+		byte++;
+	}
+	for (; byte < 16; byte++)
+		if (a->s6_addr[byte] != 0)
+			return false;
+	return true;
+}
+
+/* The interface identifier (the low 64 bits) as a host integer. */
+static uint64_t
+prefix_iid_get(const struct in6_addr *a)
+{
+	uint64_t iid = 0;
+
+	for (int i = 8; i < 16; i++)
+		iid = iid << 8 | a->s6_addr[i];
+	return iid;
+}
+
+static void
+prefix_iid_put(struct in6_addr *a, uint64_t iid)
+{
+	for (int i = 15; i >= 8; i--) {
+		a->s6_addr[i] = (uint8_t)iid;
+		iid >>= 8;
+	}
+}
+
+/* Preconditions shared by the sub-prefix functions: a /64 base and a
+ * sub-prefix length the product supports. */
+static bool
+prefix_sub_valid(const struct prefix *base, uint8_t sub_len)
+{
+	return base != NULL && base->len == PREFIX_BASE_LEN &&
+	    sub_len >= PREFIX_SUB_MIN && sub_len <= PREFIX_SUB_MAX;
+}
+
+int
+prefix_parse_buf(const uint8_t *buf, size_t len, struct prefix *out, const char **why)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	const uint8_t *slash, *p;
+	size_t addr_len, rem;
+	unsigned int plen;
+
+	/* Length first: nothing below reads more than len bytes. */
+	if (buf == NULL || len == 0) {
+		prefix_fail(why, "empty prefix");
+		return -1;
+	}
+	if (len > PREFIX_STRLEN - 1) {
+		prefix_fail(why, "prefix is too long");
+		return -1;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		prefix_fail(why, "prefix contains a NUL byte");
+		return -1;
+	}
+	if ((slash = memchr(buf, '/', len)) == NULL) {
+		prefix_fail(why, "missing '/' and prefix length");
+		return -1;
+	}
+
+	addr_len = (size_t)(slash - buf);
+	if (addr_len == 0) {
+		prefix_fail(why, "missing address before '/'");
+		return -1;
+	}
+	if (addr_len >= sizeof(addr)) {
+		prefix_fail(why, "not an IPv6 address");
+		return -1;
+	}
+	memcpy(addr, buf, addr_len);
+	addr[addr_len] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1) {
+		prefix_fail(why, "not an IPv6 address");
+		return -1;
+	}
+
+	/* Length: 1 to 3 decimal digits, no sign, no leading zero (so "/064"
+	 * cannot be mistaken for octal and each length has one spelling). */
+	p = slash + 1;
+	rem = len - addr_len - 1;
+	if (rem == 0) {
+		prefix_fail(why, "missing prefix length after '/'");
+		return -1;
+	}
+	for (size_t i = 0; i < rem; i++) {
+		if (p[i] < '0' || p[i] > '9') {
+			prefix_fail(why, "prefix length is not a decimal number");
+			return -1;
+		}
+	}
+	if (rem > 1 && p[0] == '0') {
+		prefix_fail(why, "prefix length has a leading zero");
+		return -1;
+	}
+	if (rem > PREFIX_LEN_DIGITS) {
+		prefix_fail(why, "prefix length is over 128");
+		return -1;
+	}
+	plen = 0;
+	for (size_t i = 0; i < rem; i++)
+		plen = plen * 10 + (unsigned int)(p[i] - '0');
+	if (plen > 128) {
+		prefix_fail(why, "prefix length is over 128");
+		return -1;
+	}
+	if (!prefix_host_bits_clear(&a, plen)) {
+		prefix_fail(why, "host bits are set");
+		return -1;
+	}
+
+	if (out != NULL) {
+		out->addr = a;
+		out->len = (uint8_t)plen;
+	}
+	return 0;
+}
+
+int
+prefix_parse(const char *s, struct prefix *out, const char **why)
+{
+	size_t n;
+
+	if (s == NULL) {
+		prefix_fail(why, "empty prefix");
+		return -1;
+	}
+	/* Look at no more than PREFIX_STRLEN bytes even when s is longer. */
+	n = strnlen(s, PREFIX_STRLEN);
+	if (n > PREFIX_STRLEN - 1) {
+		prefix_fail(why, "prefix is too long");
+		return -1;
+	}
+	return prefix_parse_buf((const uint8_t *)s, n, out, why);
+}
+
+void
+prefix_format(const struct prefix *p, char *buf, size_t buflen)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (buf == NULL || buflen == 0)
+		return;
+	if (p == NULL || inet_ntop(AF_INET6, &p->addr, addr, sizeof(addr)) == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, buflen, "%s/%u", addr, (unsigned int)p->len);
+}
+
+bool
+prefix_contains(const struct prefix *p, const struct in6_addr *addr)
+{
+	unsigned int byte, bits;
+
+	if (p == NULL || addr == NULL || p->len > 128)
+		return false;
+	byte = p->len / 8;
+	bits = p->len % 8;
+	if (memcmp(p->addr.s6_addr, addr->s6_addr, byte) != 0)
+		return false;
+	if (bits != 0) {
+		uint8_t mask = (uint8_t)(0xffu << (8 - bits));
+
+		if ((p->addr.s6_addr[byte] & mask) != (addr->s6_addr[byte] & mask))
+			return false;
+	}
+	return true;
+}
+
+uint64_t
+prefix_sub_count(uint8_t sub_len)
+{
+	if (sub_len < PREFIX_SUB_MIN || sub_len > PREFIX_SUB_MAX)
+		return 0;
+	/* sub_len - 64 is 1..56: the shift stays well inside 64 bits */
+	return UINT64_C(1) << (sub_len - PREFIX_BASE_LEN);
+}
+
+int
+prefix_sub_get(const struct prefix *base, uint8_t sub_len, uint64_t index, struct prefix *out)
+{
+	struct prefix sub;
+
+	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(sub_len))
+		return -1;
+	/* Only the network half of base is used, so a base with stray host
+	 * bits still gives a sub-prefix whose host bits are zero. */
+	memset(&sub, 0, sizeof(sub));
+	memcpy(sub.addr.s6_addr, base->addr.s6_addr, 8);
+	prefix_iid_put(&sub.addr, index << (128 - sub_len));
+	sub.len = sub_len;
+	if (out != NULL)
+		*out = sub;
+	return 0;
+}
+
+int
+prefix_sub_index(const struct prefix *base, uint8_t sub_len, const struct in6_addr *addr, uint64_t *index)
+{
+	if (!prefix_sub_valid(base, sub_len) || addr == NULL)
+		return -1;
+	if (memcmp(base->addr.s6_addr, addr->s6_addr, 8) != 0)
+		return -1;
+	if (index != NULL)
+		*index = prefix_iid_get(addr) >> (128 - sub_len);
+	return 0;
+}
+
+bool
+prefix_sub_reserved(const struct prefix *base, uint8_t sub_len, uint64_t index,
+    const struct in6_addr *used, size_t n_used)
+{
+	uint64_t u;
+
+	/* What cannot be handed out is reserved: bad arguments included. */
+	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(sub_len))
+		return true;
+	/* Index 0 holds the subnet-router anycast address (RFC 4291 2.6.1)
+	 * and, usually, the VPS's own address. */
+	if (index == 0)
+		return true;
+	for (size_t i = 0; used != NULL && i < n_used; i++)
+		if (prefix_sub_index(base, sub_len, &used[i], &u) == 0 && u == index)
+			return true;
+	return false;
+}

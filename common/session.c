@@ -1,0 +1,108 @@
+/* session: transport keys, counters, replay window, rekey and reject limits. */
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "session.h"
+#include "util.h"
+
+void
+session_init(struct session *s, const uint8_t send_key[NOISE_KEY_LEN],
+    const uint8_t recv_key[NOISE_KEY_LEN], uint32_t local_index, uint32_t remote_index,
+    bool initiator, uint64_t now_ms)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->send_key, send_key, NOISE_KEY_LEN);
+	memcpy(s->recv_key, recv_key, NOISE_KEY_LEN);
+	replay_init(&s->replay);
+	s->local_index = local_index;
+	s->remote_index = remote_index;
+	s->initiator = initiator;
+	s->born_ms = now_ms;
+	s->live = true;
+}
+
+void
+session_wipe(struct session *s)
+{
+	sodium_memzero(s->send_key, sizeof(s->send_key));
+	sodium_memzero(s->recv_key, sizeof(s->recv_key));
+	s->live = false;
+}
+
+bool
+session_expired(const struct session *s, uint64_t now_ms)
+{
+	return !s->live || now_ms - s->born_ms >= SESSION_REJECT_AFTER_MS;
+}
+
+bool
+session_needs_rekey(const struct session *s, uint64_t now_ms)
+{
+	return s->live && s->initiator &&
+	    (s->send_counter >= SESSION_REKEY_AFTER_MESSAGES || now_ms - s->born_ms >= SESSION_REKEY_AFTER_MS);
+}
+
+enum session_result
+session_encrypt(struct session *s, uint64_t now_ms, uint8_t *pkt, size_t frame_len, size_t cap, size_t *pkt_len)
+{
+	struct wire_data_header *hdr = (struct wire_data_header *)pkt;
+	size_t len = WIRE_DATA_HEADER_LEN + frame_len + WIRE_TAG_LEN;
+
+	if (session_expired(s, now_ms) || s->send_counter >= SESSION_REJECT_AFTER_MESSAGES) {
+		session_wipe(s);
+		return SESSION_ERR_EXPIRED;
+	}
+	if (frame_len > WIRE_FRAME_MAX || len > cap)
+		return SESSION_ERR_LENGTH;
+	wire_set_type(hdr->type_reserved, WIRE_DATA);
+	util_put_le32(hdr->receiver, s->remote_index);
+	util_put_le64(hdr->counter, s->send_counter);
+	noise_encrypt(s->send_key, s->send_counter, pkt, WIRE_DATA_HEADER_LEN,
+	    pkt + WIRE_DATA_HEADER_LEN, frame_len, pkt + WIRE_DATA_HEADER_LEN);
+	s->send_counter++;
+	*pkt_len = len;
+	return SESSION_OK;
+}
+
+enum session_result
+session_decrypt(struct session *s, uint64_t now_ms, uint8_t *pkt, size_t len, size_t *frame_len)
+{
+	uint64_t counter;
+
+	if (len < WIRE_DATA_MIN_LEN || len > WIRE_DATA_MAX_LEN || pkt[0] != WIRE_DATA ||
+	    pkt[1] != 0 || pkt[2] != 0 || pkt[3] != 0)
+		return SESSION_ERR_LENGTH;
+	if (session_expired(s, now_ms)) {
+		session_wipe(s);
+		return SESSION_ERR_EXPIRED;
+	}
+	if (util_get_le32(pkt + 4) != s->local_index)
+		return SESSION_ERR_INDEX;
+	counter = util_get_le64(pkt + 8);
+	/* cheap before expensive: a replay costs no decryption */
+	if (!replay_check(&s->replay, counter, SESSION_REJECT_AFTER_MESSAGES))
+		return SESSION_ERR_REPLAY;
+	if (noise_decrypt(s->recv_key, counter, pkt, WIRE_DATA_HEADER_LEN, pkt + WIRE_DATA_HEADER_LEN,
+	    len - WIRE_DATA_HEADER_LEN, pkt + WIRE_DATA_HEADER_LEN) != 0)
+		return SESSION_ERR_DECRYPT;
+	replay_update(&s->replay, counter, SESSION_REJECT_AFTER_MESSAGES);
+	*frame_len = len - WIRE_DATA_MIN_LEN;
+	return SESSION_OK;
+}
+
+const char *
+session_result_name(enum session_result r)
+{
+	switch (r) {
+	case SESSION_OK:          return "ok";
+	case SESSION_ERR_EXPIRED: return "expired";
+	case SESSION_ERR_LENGTH:  return "bad-length";
+	case SESSION_ERR_INDEX:   return "unknown-index";
+	case SESSION_ERR_REPLAY:  return "replay";
+	case SESSION_ERR_DECRYPT: return "decrypt";
+	}
+	return "unknown";
+}

@@ -1,0 +1,60 @@
+/* util: hex and time helpers. */
+#include "config.h"
+
+#include <time.h>
+
+#include "util.h"
+
+void
+util_hex_encode(char *out, const uint8_t *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[buf[i] >> 4];
+		out[2 * i + 1] = digits[buf[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+util_hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *hex)
+{
+	size_t n = 0;
+
+	while (hex[0] != '\0') {
+		int hi, lo;
+
+		if (hex[1] == '\0')
+			return -1;
+		hi = hex_nibble(hex[0]);
+		lo = hex_nibble(hex[1]);
+		if (hi < 0 || lo < 0 || n >= cap)
+			return -1;
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		hex += 2;
+	}
+	*outlen = n;
+	return 0;
+}
+
+uint64_t
+util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}

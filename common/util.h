@@ -1,0 +1,41 @@
+/* util: small helpers shared by every module. */
+#ifndef V6EXT_UTIL_H
+#define V6EXT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Lower-case hex of len bytes into out (2*len+1 bytes). */
+void util_hex_encode(char *out, const uint8_t *buf, size_t len);
+/* Decode an even-length hex string; -1 on a bad digit, odd length or if
+ * it does not fit in cap bytes. */
+int util_hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *hex);
+
+/* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
+uint64_t util_now_ms(void);
+
+/* Little-endian loads and stores on unaligned wire bytes. */
+static inline uint32_t util_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void util_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint64_t util_get_le64(const uint8_t *p)
+{
+	return (uint64_t)util_get_le32(p) | (uint64_t)util_get_le32(p + 4) << 32;
+}
+
+static inline void util_put_le64(uint8_t *p, uint64_t v)
+{
+	util_put_le32(p, (uint32_t)v);
+	util_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+#endif

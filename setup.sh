@@ -1,0 +1,65 @@
+#!/bin/bash
+# One entry point for a fresh Debian 12 machine, as root:
+#   ./setup.sh demo   install what the build needs, build, run the demo
+#   ./setup.sh test   install what the build and tests need, build with
+#                     -Werror, run every test (make check) and print a summary
+#   ./setup.sh deps   only install the packages
+# Builds go to build/ (out of tree), so the checkout stays clean.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Build: compilers, autotools and every library configure.ac names.
+BUILD_PKGS="build-essential autoconf automake libtool pkg-config
+	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev"
+# Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
+# targets), and the real network peers the namespace tests drive.
+TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump"
+
+deps() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup.sh: run as root (it installs packages with apt-get)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS
+}
+
+build() { # build DIR CONFIGURE-ARGS...
+	local dir=$1; shift
+	[ -x configure ] || autoreconf -fi
+	mkdir -p "$dir"
+	(cd "$dir" && ../configure -q "$@" && make -s -j"$(nproc)")
+}
+
+# Prints "N passed, N failed, N skipped" from automake's test-suite.log.
+summary() {
+	awk '/^# (PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):/ { n[$2] = $3 }
+	    END { printf "%d passed, %d failed, %d skipped\n", n["PASS:"] + n["XFAIL:"],
+	        n["FAIL:"] + n["XPASS:"] + n["ERROR:"], n["SKIP:"] }' "$1"
+}
+
+case "${1:-}" in
+deps)
+	deps
+	;;
+demo)
+	deps
+	build build
+	bash contrib/demo.sh build
+	;;
+test)
+	deps
+	build build --enable-werror
+	rc=0
+	make -C build -s check -j"$(nproc)" || rc=$?
+	[ $rc -eq 0 ] || find build/tests -name '*.log' ! -name test-suite.log -exec grep -l -E '^(not ok|# (FAIL|ERROR))' {} + 2>/dev/null | xargs -r cat
+	summary build/test-suite.log
+	exit $rc
+	;;
+*)
+	echo "usage: sudo ./setup.sh demo|test|deps" >&2
+	exit 2
+	;;
+esac

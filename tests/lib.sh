@@ -1,0 +1,16 @@
+# Shared helpers for the shell tests: TAP output that automake's driver counts.
+# Source it, call tap_plan N (or tap_done at the end), then ok/not_ok/check.
+tap_n=0
+tap_failed=0
+tap_plan() { echo "1..$1"; }
+tap_ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+tap_not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+tap_skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - # SKIP $*"; }
+# check NAME COMMAND...: passes when COMMAND exits 0
+check() {
+	local name=$1; shift
+	if "$@"; then tap_ok "$name"; else tap_not_ok "$name"; fi
+}
+tap_done() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+# Skip the whole script with a reason (TAP "skip all"): never counted as a pass.
+tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }

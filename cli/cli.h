@@ -17,5 +17,7 @@ struct cli {
 /* genkey.c */
 int cli_genkey(const struct cli *cli, int argc, char *argv[]);
 int cli_pubkey(const struct cli *cli, int argc, char *argv[]);
+/* show.c */
+int cli_show(const struct cli *cli, int argc, char *argv[]);
 
 #endif

@@ -23,6 +23,7 @@ struct v6ext_cmd {
 static int v6ext_help(const struct cli *cli, int argc, char *argv[]);
 
 static const struct v6ext_cmd v6ext_cmds[] = {
+	{ "show", cli_show, "Shows the daemon's peers, sessions, traffic and drops" },
 	{ "genkey", cli_genkey, "Generates a new private key and writes it to stdout" },
 	{ "pubkey", cli_pubkey, "Reads a private key from stdin and writes its public key to stdout" },
 	{ "help", v6ext_help, "Shows this help" },

@@ -39,7 +39,7 @@
 #include "conf.h"
 
 /* The largest file conf_*_load() reads. */
-#define CONF_FILE_MAX       (1024 * 1024)
+#define CONF_FILE_MAX       (4 * 1024 * 1024)  /* room for CONF_PEERS_MAX peers */
 /* inih's section buffer (MAX_SECTION in ini.c): its handler sees the first
  * 49 bytes of a section name. */
 #define CONF_INI_SECTION    50

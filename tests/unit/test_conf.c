@@ -958,15 +958,15 @@ test_load(void **state)
 	snprintf(want, sizeof(want), "%s: %s", CONF_DIR, strerror(EISDIR));
 	assert_string_equal(err, want);
 
-	/* 1 MiB of comments is read (and has no [server]); one byte more is not */
+	/* 4 MiB of comments is read (and has no [server]); one byte more is not */
 	fd = mkstemp(big);
 	assert_true(fd >= 0);
-	junk = malloc(1024 * 1024 + 1);
+	junk = malloc(4 * 1024 * 1024 + 1);
 	assert_non_null(junk);
-	memset(junk, '#', 1024 * 1024 + 1);
-	for (size_t i = 99; i < 1024 * 1024; i += 100)
+	memset(junk, '#', 4 * 1024 * 1024 + 1);
+	for (size_t i = 99; i < 4 * 1024 * 1024; i += 100)
 		junk[i] = '\n';
-	assert_int_equal(write(fd, junk, 1024 * 1024), 1024 * 1024);
+	assert_int_equal(write(fd, junk, 4 * 1024 * 1024), 4 * 1024 * 1024);
 	assert_int_equal(conf_server_load(big, &s, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: [server] needs private-key-file", big);
 	assert_string_equal(err, want);

@@ -1,0 +1,27 @@
+/* ctl: the daemons' control socket (UNIX stream, mode 0600). */
+#ifndef V6EXT_CTL_H
+#define V6EXT_CTL_H
+
+#include <stddef.h>
+
+struct event_base;
+struct evbuffer;
+struct ctl;
+struct tunnel_stats;
+
+/* handler(ctx, request line without newline, reply): write key=value lines;
+ * return the errno for the closing "errno=" line. */
+typedef int (*ctl_handler_fn)(void *ctx, const char *request, struct evbuffer *reply);
+
+struct ctl *ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *ctx,
+    char *err, size_t errlen);
+void ctl_close(struct ctl *c);
+
+/* "drop_REASON=N" for every drop reason, in enum order. */
+void ctl_add_drops(struct evbuffer *out, const struct tunnel_stats *st);
+
+/* Client side: send request, return the reply (malloc'd, NUL-terminated)
+ * or NULL with err set. */
+char *ctl_request(const char *path, const char *request, char *err, size_t errlen);
+
+#endif

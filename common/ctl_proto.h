@@ -1,0 +1,13 @@
+/* ctl_proto: the control socket's text protocol, shared by the daemons and
+ * v6ext. A request is one line; the reply is "key=value" lines, ending with
+ * "errno=N" (0 on success) and the connection closes. In a reply, a line
+ * "peer=NAME" starts that peer's block. */
+#ifndef V6EXT_CTL_PROTO_H
+#define V6EXT_CTL_PROTO_H
+
+#define CTL_REQUEST_MAX   256           /* one request line, with newline */
+#define CTL_REPLY_MAX     (4 * 1024 * 1024)
+#define CTL_LINE_MAX      1024
+#define CTL_TIMEOUT_SEC   5
+
+#endif

@@ -1,0 +1,26 @@
+/* frame: what the tunnel needs to know about an Ethernet frame, read with
+ * every length checked: is it a router advertisement or a DHCPv6 server
+ * message (never allowed from the home side), and its IPv6 source. */
+#ifndef V6EXT_FRAME_H
+#define V6EXT_FRAME_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_ETH_LEN 14
+
+enum frame_kind {
+	FRAME_OTHER,            /* not IPv6, or nothing of interest */
+	FRAME_IPV6,             /* IPv6, src filled in */
+	FRAME_RA,               /* ICMPv6 router advertisement (RFC 4861 4.2) */
+	FRAME_DHCP6_SERVER,     /* UDP from port 547 to 546 (RFC 8415 7.2) */
+};
+
+/* Classify frame; for IPv6 frames *src is the source address. Follows at
+ * most 8 extension headers; a truncated header makes the frame FRAME_OTHER
+ * only if no upper layer could be found (the kernel drops it anyway). */
+enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src);
+
+#endif

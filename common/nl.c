@@ -1,0 +1,174 @@
+/* nl: link, bridge and address changes with libnl-route-3. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+
+#include "nl.h"
+
+struct nl_sock *
+nl_open(char *err, size_t errlen)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int rc;
+
+	if (sk == NULL) {
+		snprintf(err, errlen, "netlink: out of memory");
+		return NULL;
+	}
+	if ((rc = nl_connect(sk, NETLINK_ROUTE)) < 0) {
+		snprintf(err, errlen, "netlink: %s", nl_geterror(rc));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+void
+nl_close(struct nl_sock *sk)
+{
+	if (sk != NULL)
+		nl_socket_free(sk);
+}
+
+int
+nl_link_index(struct nl_sock *sk, const char *name)
+{
+	struct rtnl_link *link;
+	int idx;
+
+	if (rtnl_link_get_kernel(sk, 0, name, &link) < 0)
+		return 0;
+	idx = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	return idx;
+}
+
+int
+nl_link_set(struct nl_sock *sk, const char *name, bool up, unsigned mtu,
+    const uint8_t *mac, char *err, size_t errlen)
+{
+	struct rtnl_link *link = NULL, *change = NULL;
+	struct nl_addr *lladdr = NULL;
+	int rc;
+
+	if ((rc = rtnl_link_get_kernel(sk, 0, name, &link)) < 0)
+		goto out;
+	rc = -NLE_NOMEM;
+	if ((change = rtnl_link_alloc()) == NULL)
+		goto out;
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	if (mtu)
+		rtnl_link_set_mtu(change, mtu);
+	if (mac != NULL) {
+		if ((lladdr = nl_addr_build(AF_LLC, mac, 6)) == NULL)
+			goto out;
+		rtnl_link_set_addr(change, lladdr);
+	}
+	rc = rtnl_link_change(sk, link, change, 0);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", name, nl_geterror(rc));
+	nl_addr_put(lladdr);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+nl_bridge_ensure(struct nl_sock *sk, const char *name, char *err, size_t errlen)
+{
+	int rc;
+
+	if (nl_link_index(sk, name) == 0 && (rc = rtnl_link_bridge_add(sk, name)) < 0 && rc != -NLE_EXIST) {
+		snprintf(err, errlen, "bridge %s: %s", name, nl_geterror(rc));
+		return -1;
+	}
+	return nl_link_set(sk, name, true, 0, NULL, err, errlen);
+}
+
+int
+nl_link_enslave(struct nl_sock *sk, const char *port, const char *bridge, char *err, size_t errlen)
+{
+	struct rtnl_link *change;
+	int idx, rc;
+
+	if ((idx = nl_link_index(sk, bridge)) == 0) {
+		snprintf(err, errlen, "bridge %s: no such link", bridge);
+		return -1;
+	}
+	if ((change = rtnl_link_alloc()) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", port);
+		return -1;
+	}
+	rtnl_link_set_name(change, port);
+	rtnl_link_set_master(change, idx);
+	rc = rtnl_link_change(sk, change, change, 0);
+	rtnl_link_put(change);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s -> bridge %s: %s", port, bridge, nl_geterror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+nl_addr_add(struct nl_sock *sk, const char *name, int family, const void *addr,
+    unsigned plen, char *err, size_t errlen)
+{
+	struct rtnl_addr *ra = NULL;
+	struct nl_addr *local = NULL;
+	int idx, rc = -NLE_NOMEM;
+
+	if ((idx = nl_link_index(sk, name)) == 0) {
+		snprintf(err, errlen, "%s: no such link", name);
+		return -1;
+	}
+	if ((ra = rtnl_addr_alloc()) == NULL ||
+	    (local = nl_addr_build(family, addr, family == AF_INET6 ? 16 : 4)) == NULL)
+		goto out;
+	nl_addr_set_prefixlen(local, (int)plen);
+	rtnl_addr_set_ifindex(ra, idx);
+	rtnl_addr_set_family(ra, family);
+	if ((rc = rtnl_addr_set_local(ra, local)) < 0)
+		goto out;
+	if (family == AF_INET6)
+		rtnl_addr_set_flags(ra, IFA_F_NODAD);
+	rc = rtnl_addr_add(sk, ra, NLM_F_REPLACE);
+out:
+	if (rc < 0 && rc != -NLE_EXIST)
+		snprintf(err, errlen, "%s: add address: %s", name, nl_geterror(rc));
+	nl_addr_put(local);
+	rtnl_addr_put(ra);
+	return rc < 0 && rc != -NLE_EXIST ? -1 : 0;
+}
+
+int
+nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen)
+{
+	struct rtnl_link *link;
+	int rc;
+
+	if ((link = rtnl_link_alloc()) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	rtnl_link_set_name(link, name);
+	rc = rtnl_link_delete(sk, link);
+	rtnl_link_put(link);
+	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND) {
+		snprintf(err, errlen, "%s: delete: %s", name, nl_geterror(rc));
+		return -1;
+	}
+	return 0;
+}

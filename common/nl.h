@@ -1,0 +1,32 @@
+/* nl: the netlink changes the daemons make, through libnl-route-3: links up
+ * with an MTU and a MAC, bridges and their ports, addresses, routes. Errors
+ * return -1 and write a message with nl_geterror()'s text into err. */
+#ifndef V6EXT_NL_H
+#define V6EXT_NL_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_sock;
+
+struct nl_sock *nl_open(char *err, size_t errlen);
+void nl_close(struct nl_sock *sk);
+
+/* ifindex of name, or 0 if there is no such link. */
+int nl_link_index(struct nl_sock *sk, const char *name);
+/* Set up/down, MTU (0 = leave) and MAC (NULL = leave) of link name. */
+int nl_link_set(struct nl_sock *sk, const char *name, bool up, unsigned mtu,
+    const uint8_t *mac, char *err, size_t errlen);
+/* Create bridge name if it does not exist, and bring it up. */
+int nl_bridge_ensure(struct nl_sock *sk, const char *name, char *err, size_t errlen);
+/* Make port a port of bridge. */
+int nl_link_enslave(struct nl_sock *sk, const char *port, const char *bridge, char *err, size_t errlen);
+/* Add an address (AF_INET or AF_INET6) to link name; EEXIST is success. */
+int nl_addr_add(struct nl_sock *sk, const char *name, int family, const void *addr,
+    unsigned plen, char *err, size_t errlen);
+/* Delete a link (a tap the daemon created). */
+int nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,319 @@
+/* tunnel: handshakes and data for a peer; pure logic, see tunnel.h. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "tunnel.h"
+#include "util.h"
+
+#define PROLOGUE     ((const uint8_t *)NOISE_PROLOGUE)
+#define PROLOGUE_LEN (sizeof(NOISE_PROLOGUE) - 1)
+/* initiations per second a server answers before it asks for cookies */
+#define TUNNEL_LOAD_DEFAULT 200
+
+const char *
+tunnel_drop_name(enum tunnel_drop d)
+{
+	static const char *const names[DROP_MAX] = {
+		[TUNNEL_OK] = "ok",
+		[DROP_SHORT] = "short",
+		[DROP_TYPE] = "bad_type",
+		[DROP_LENGTH] = "bad_length",
+		[DROP_MAC] = "bad_mac",
+		[DROP_UNKNOWN_KEY] = "unknown_key",
+		[DROP_HANDSHAKE] = "handshake_failed",
+		[DROP_TIMESTAMP] = "stale_initiation",
+		[DROP_INDEX] = "unknown_index",
+		[DROP_REPLAY] = "replay",
+		[DROP_DECRYPT] = "decrypt",
+		[DROP_EXPIRED] = "expired",
+		[DROP_NO_SESSION] = "no_session",
+		[DROP_ROGUE_RA] = "rogue_ra",
+		[DROP_TOO_BIG] = "too_big",
+		[DROP_SOURCE] = "bad_source",
+		[DROP_TAP] = "tap_write",
+		[DROP_SEND] = "udp_send",
+	};
+
+	return d < DROP_MAX && names[d] != NULL ? names[d] : "unknown";
+}
+
+static enum tunnel_drop
+tunnel_classify(const uint8_t *msg, size_t len, enum wire_type want)
+{
+	enum wire_type type;
+
+	switch (wire_classify(msg, len, &type)) {
+	case WIRE_OK:           return type == want ? TUNNEL_OK : DROP_TYPE;
+	case WIRE_DROP_SHORT:   return DROP_SHORT;
+	case WIRE_DROP_TYPE:    return DROP_TYPE;
+	case WIRE_DROP_LENGTH:  return DROP_LENGTH;
+	}
+	return DROP_TYPE;
+}
+
+void
+tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint8_t *psk, uint16_t slot)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->remote_pub, remote_pub, 32);
+	if (psk != NULL)
+		memcpy(p->psk, psk, 32);
+	cookie_maker_init(&p->maker, remote_pub);
+	p->slot = slot;
+}
+
+void
+tunnel_peer_wipe(struct tunnel_peer *p)
+{
+	session_wipe(&p->cur);
+	session_wipe(&p->prev);
+	noise_wipe(&p->hs);
+	cookie_maker_wipe(&p->maker);
+	sodium_memzero(p->psk, sizeof(p->psk));
+}
+
+bool
+tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms)
+{
+	return !session_expired(&p->cur, now_ms);
+}
+
+void
+tunnel_timestamp(uint8_t out[WIRE_TIMESTAMP_LEN])
+{
+	struct timespec ts;
+	uint64_t secs;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	secs = (UINT64_C(1) << 62) + (uint64_t)ts.tv_sec;
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)(secs >> (56 - 8 * i));
+	for (int i = 0; i < 4; i++)
+		out[8 + i] = (uint8_t)((uint32_t)ts.tv_nsec >> (24 - 8 * i));
+}
+
+/* The new session becomes cur; the one it replaces stays as prev so that
+ * packets already in flight still open. */
+static void
+tunnel_install(struct tunnel_peer *p, struct noise_handshake *hs, uint32_t local, uint32_t remote,
+    bool initiator, uint64_t now_ms)
+{
+	uint8_t send[NOISE_KEY_LEN], recv[NOISE_KEY_LEN];
+
+	noise_split(hs, send, recv, NULL);
+	session_wipe(&p->prev);
+	p->prev = p->cur;
+	session_init(&p->cur, send, recv, local, remote, initiator, now_ms);
+	sodium_memzero(send, sizeof(send));
+	sodium_memzero(recv, sizeof(recv));
+	p->handshake_wall = (uint64_t)time(NULL);
+}
+
+int
+tunnel_initiate(struct tunnel_peer *p, const uint8_t local_priv[32], uint64_t now_ms,
+    struct wire_initiation *msg)
+{
+	uint8_t payload[WIRE_INIT_PAYLOAD_LEN] = { 0 };
+	int rc;
+
+	tunnel_timestamp(payload);      /* then 4 bytes of features, 0 for now */
+	p->hs_index = randombytes_random();
+	if ((rc = noise_init(&p->hs, NOISE_INITIATOR, true, PROLOGUE, PROLOGUE_LEN, local_priv, p->remote_pub)) != 0)
+		return rc;
+	noise_set_psk(&p->hs, p->psk);
+	if ((rc = noise_create_initiation(&p->hs, p->hs_index, payload, msg)) != 0)
+		return rc;
+	cookie_add_macs(&p->maker, (uint8_t *)msg, sizeof(*msg), now_ms);
+	p->hs_pending = true;
+	p->hs_sent_ms = now_ms;
+	return 0;
+}
+
+enum tunnel_drop
+tunnel_consume_response(struct tunnel_peer *p, struct cookie_checker *cc,
+    const uint8_t *msg, size_t len, const struct endpoint *from, uint64_t now_ms)
+{
+	uint8_t src[COOKIE_SOURCE_MAX], payload[WIRE_RESP_PAYLOAD_LEN];
+	struct noise_handshake hs;
+	struct wire_response m;
+	enum tunnel_drop d;
+
+	if ((d = tunnel_classify(msg, len, WIRE_RESPONSE)) != TUNNEL_OK)
+		return d;
+	if (cookie_check(cc, msg, len, src, endpoint_cookie_source(from, src), false, now_ms) != COOKIE_MAC_OK)
+		return DROP_MAC;
+	memcpy(&m, msg, sizeof(m));
+	if (!p->hs_pending || util_get_le32(m.receiver) != p->hs_index)
+		return DROP_INDEX;
+	/* work on a copy: a forged response must not spoil the real one */
+	hs = p->hs;
+	if (noise_consume_response(&hs, &m, payload) != NOISE_OK) {
+		noise_wipe(&hs);
+		return DROP_HANDSHAKE;
+	}
+	tunnel_install(p, &hs, p->hs_index, util_get_le32(m.sender), true, now_ms);
+	noise_wipe(&p->hs);
+	p->hs_pending = false;
+	p->ep = *from;
+	return TUNNEL_OK;
+}
+
+enum tunnel_drop
+tunnel_consume_cookie(struct tunnel_peer *p, const uint8_t *msg, size_t len, uint64_t now_ms)
+{
+	struct wire_cookie_reply r;
+	enum tunnel_drop d;
+
+	if ((d = tunnel_classify(msg, len, WIRE_COOKIE)) != TUNNEL_OK)
+		return d;
+	memcpy(&r, msg, sizeof(r));
+	if (!p->hs_pending || util_get_le32(r.receiver) != p->hs_index)
+		return DROP_INDEX;
+	return cookie_consume_reply(&p->maker, &r, now_ms) == 0 ? TUNNEL_OK : DROP_MAC;
+}
+
+void
+tunnel_responder_init(struct tunnel_responder *r, const uint8_t priv[32])
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->priv, priv, 32);
+	crypto_scalarmult_base(r->pub, r->priv);
+	cookie_checker_init(&r->cc, r->pub);
+	r->load_threshold = TUNNEL_LOAD_DEFAULT;
+}
+
+void
+tunnel_responder_wipe(struct tunnel_responder *r)
+{
+	cookie_checker_wipe(&r->cc);
+	sodium_memzero(r, sizeof(*r));
+}
+
+static bool
+tunnel_under_load(struct tunnel_responder *r, uint64_t now_ms)
+{
+	if (now_ms - r->window_ms >= 1000) {
+		r->window_ms = now_ms;
+		r->window_count = 0;
+	}
+	return ++r->window_count > r->load_threshold;
+}
+
+enum tunnel_drop
+tunnel_consume_initiation(struct tunnel_responder *r, tunnel_lookup_fn lookup, void *ctx,
+    const uint8_t *msg, size_t len, const struct endpoint *from, uint64_t now_ms,
+    struct tunnel_peer **peer, uint8_t *reply, size_t *reply_len, enum tunnel_reply *kind)
+{
+	uint8_t src[COOKIE_SOURCE_MAX], payload[WIRE_INIT_PAYLOAD_LEN];
+	uint8_t features[WIRE_RESP_PAYLOAD_LEN] = { 0 };
+	struct noise_handshake hs;
+	struct wire_initiation m;
+	struct tunnel_peer *p;
+	size_t srclen;
+	uint32_t local;
+	enum tunnel_drop d;
+
+	*kind = TUNNEL_REPLY_NONE;
+	*peer = NULL;
+	if ((d = tunnel_classify(msg, len, WIRE_INITIATION)) != TUNNEL_OK)
+		return d;
+	srclen = endpoint_cookie_source(from, src);
+	/* cheap before expensive: MACs first, then maybe a cookie, DH last */
+	switch (cookie_check(&r->cc, msg, len, src, srclen, tunnel_under_load(r, now_ms), now_ms)) {
+	case COOKIE_MAC_OK:
+		break;
+	case COOKIE_MAC2_NEEDED:
+		memcpy(&m, msg, sizeof(m));
+		cookie_create_reply(&r->cc, msg, len, util_get_le32(m.sender), src, srclen, now_ms,
+		    (struct wire_cookie_reply *)reply);
+		*reply_len = WIRE_COOKIE_REPLY_LEN;
+		*kind = TUNNEL_REPLY_COOKIE;
+		return TUNNEL_OK;
+	case COOKIE_MAC1_BAD:
+	case COOKIE_MAC2_BAD:
+		return DROP_MAC;
+	}
+	memcpy(&m, msg, sizeof(m));
+	noise_init(&hs, NOISE_RESPONDER, true, PROLOGUE, PROLOGUE_LEN, r->priv, NULL);
+	if (noise_consume_initiation(&hs, &m, payload) != NOISE_OK)
+		return DROP_HANDSHAKE;
+	if ((p = lookup(ctx, noise_remote_static(&hs))) == NULL) {
+		d = DROP_UNKNOWN_KEY;
+		goto out;
+	}
+	/* a replayed initiation carries an old timestamp */
+	if (memcmp(payload, p->last_timestamp, WIRE_TIMESTAMP_LEN) <= 0) {
+		d = DROP_TIMESTAMP;
+		goto out;
+	}
+	noise_set_psk(&hs, p->psk);
+	local = (randombytes_random() & 0xffff0000u) | p->slot;
+	if (noise_create_response(&hs, local, util_get_le32(m.sender), features, (struct wire_response *)reply) != NOISE_OK) {
+		d = DROP_HANDSHAKE;
+		goto out;
+	}
+	cookie_add_macs(&p->maker, reply, WIRE_RESPONSE_LEN, now_ms);
+	tunnel_install(p, &hs, local, util_get_le32(m.sender), false, now_ms);
+	memcpy(p->last_timestamp, payload, WIRE_TIMESTAMP_LEN);
+	p->ep = *from;
+	*peer = p;
+	*reply_len = WIRE_RESPONSE_LEN;
+	*kind = TUNNEL_REPLY_RESPONSE;
+	d = TUNNEL_OK;
+out:
+	noise_wipe(&hs);
+	return d;
+}
+
+enum tunnel_drop
+tunnel_open_data(struct tunnel_peer *p, uint8_t *pkt, size_t len, uint64_t now_ms, size_t *frame_len)
+{
+	struct session *s;
+	uint32_t index;
+
+	if (len < WIRE_DATA_MIN_LEN)
+		return DROP_LENGTH;
+	index = util_get_le32(pkt + 4);
+	if (p->cur.live && index == p->cur.local_index)
+		s = &p->cur;
+	else if (p->prev.live && index == p->prev.local_index)
+		s = &p->prev;
+	else
+		return DROP_INDEX;
+	switch (session_decrypt(s, now_ms, pkt, len, frame_len)) {
+	case SESSION_OK:
+		p->last_rx_ms = now_ms;
+		p->st.rx_packets++;
+		p->st.rx_bytes += len;
+		return TUNNEL_OK;
+	case SESSION_ERR_EXPIRED: return DROP_EXPIRED;
+	case SESSION_ERR_LENGTH:  return DROP_LENGTH;
+	case SESSION_ERR_INDEX:   return DROP_INDEX;
+	case SESSION_ERR_REPLAY:  return DROP_REPLAY;
+	case SESSION_ERR_DECRYPT: return DROP_DECRYPT;
+	}
+	return DROP_DECRYPT;
+}
+
+enum tunnel_drop
+tunnel_seal_data(struct tunnel_peer *p, uint8_t *pkt, size_t frame_len, size_t cap,
+    uint64_t now_ms, size_t *pkt_len)
+{
+	if (session_expired(&p->cur, now_ms))
+		return DROP_NO_SESSION;
+	switch (session_encrypt(&p->cur, now_ms, pkt, frame_len, cap, pkt_len)) {
+	case SESSION_OK:
+		p->last_tx_ms = now_ms;
+		p->st.tx_packets++;
+		p->st.tx_bytes += *pkt_len;
+		return TUNNEL_OK;
+	case SESSION_ERR_LENGTH:
+		return DROP_TOO_BIG;
+	default:
+		return DROP_NO_SESSION;
+	}
+}

@@ -1,0 +1,131 @@
+/* tunnel: what a datagram means for a peer, without sockets. The client is
+ * always the initiator and the server always the responder:
+ *
+ *   client                              server
+ *     initiation (1) ------------------>  mac1? (else silence)
+ *                                          under load and no mac2? -> cookie (3)
+ *                                          known key? fresh timestamp?
+ *     <------------------ response (2)     new session (index slot | random)
+ *     data (4) <------------------------> data (4), keepalives = empty data
+ *
+ * Sessions: "cur" carries traffic; after a rekey the old one stays as "prev"
+ * until it expires, so packets in flight during the rekey still open. */
+#ifndef V6EXT_TUNNEL_H
+#define V6EXT_TUNNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cookie.h"
+#include "noise.h"
+#include "session.h"
+#include "transport.h"
+#include "wire.h"
+
+/* Why a datagram or frame was dropped; each has a counter and a name that
+ * `v6ext show` prints. */
+enum tunnel_drop {
+	TUNNEL_OK = 0,          /* not a drop */
+	DROP_SHORT,             /* shorter than any message */
+	DROP_TYPE,              /* unknown type, non-zero reserved bytes */
+	DROP_LENGTH,            /* wrong size for its type */
+	DROP_MAC,               /* mac1 or mac2 wrong: silence */
+	DROP_UNKNOWN_KEY,       /* authenticated handshake from a key not configured */
+	DROP_HANDSHAKE,         /* Noise failed (decrypt, low-order key, state) */
+	DROP_TIMESTAMP,         /* initiation not newer than the last one (replayed) */
+	DROP_INDEX,             /* data for no session of ours */
+	DROP_REPLAY,            /* data counter seen or too old */
+	DROP_DECRYPT,           /* data failed authentication */
+	DROP_EXPIRED,           /* data for a session past reject-after */
+	DROP_NO_SESSION,        /* frame to send but no live session */
+	DROP_ROGUE_RA,          /* RA or DHCPv6 server message from the home side */
+	DROP_TOO_BIG,           /* frame over the inner MTU */
+	DROP_SOURCE,            /* source address outside the site */
+	DROP_TAP,               /* tap write failed */
+	DROP_SEND,              /* UDP send refused */
+	DROP_MAX
+};
+
+const char *tunnel_drop_name(enum tunnel_drop d);
+
+struct tunnel_stats {
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+	uint64_t drops[DROP_MAX];
+};
+
+struct tunnel_peer {
+	uint8_t remote_pub[32];
+	uint8_t psk[32];                /* all zero when none is configured */
+	struct cookie_maker maker;      /* MACs on what we send to this peer */
+	struct session cur, prev;
+	struct endpoint ep;             /* where the peer was last heard from */
+	/* initiator */
+	struct noise_handshake hs;
+	uint32_t hs_index;
+	bool hs_pending;
+	uint64_t hs_sent_ms;
+	/* responder */
+	uint8_t last_timestamp[WIRE_TIMESTAMP_LEN];
+	uint16_t slot;                  /* low 16 bits of our session indices */
+	uint64_t handshake_wall;        /* unix seconds of the last handshake */
+	uint64_t last_rx_ms, last_tx_ms;
+	struct tunnel_stats st;
+};
+
+void tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint8_t *psk, uint16_t slot);
+void tunnel_peer_wipe(struct tunnel_peer *p);
+bool tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms);
+
+/* TAI64N (cr.yp.to/libtai/tai64.html) of the wall clock: 12 bytes that
+ * compare as big-endian numbers. */
+void tunnel_timestamp(uint8_t out[WIRE_TIMESTAMP_LEN]);
+
+/* ---- initiator (client) */
+/* Build an initiation to the peer into msg (with MACs). */
+int tunnel_initiate(struct tunnel_peer *p, const uint8_t local_priv[32], uint64_t now_ms,
+    struct wire_initiation *msg);
+/* A response: mac1 with our key, then Noise; on success cur is the new
+ * session and the old one is prev. */
+enum tunnel_drop tunnel_consume_response(struct tunnel_peer *p, struct cookie_checker *cc,
+    const uint8_t *msg, size_t len, const struct endpoint *from, uint64_t now_ms);
+enum tunnel_drop tunnel_consume_cookie(struct tunnel_peer *p, const uint8_t *msg, size_t len,
+    uint64_t now_ms);
+
+/* ---- responder (server) */
+struct tunnel_responder {
+	uint8_t priv[32], pub[32];
+	struct cookie_checker cc;
+	/* load: initiations seen in the current one-second window */
+	uint64_t window_ms;
+	unsigned window_count;
+	unsigned load_threshold;        /* initiations per second before cookies */
+};
+
+void tunnel_responder_init(struct tunnel_responder *r, const uint8_t priv[32]);
+void tunnel_responder_wipe(struct tunnel_responder *r);
+
+/* Looks a public key up among the configured peers. */
+typedef struct tunnel_peer *(*tunnel_lookup_fn)(void *ctx, const uint8_t pub[32]);
+
+enum tunnel_reply { TUNNEL_REPLY_NONE, TUNNEL_REPLY_RESPONSE, TUNNEL_REPLY_COOKIE };
+
+/* An initiation. On success *peer is the peer, its cur session is new,
+ * and reply (96 bytes) is the response to send; under load without a
+ * valid mac2 reply holds a cookie reply (64 bytes) instead. Returns the
+ * drop reason when *kind is NONE and nothing may be sent. */
+enum tunnel_drop tunnel_consume_initiation(struct tunnel_responder *r, tunnel_lookup_fn lookup, void *ctx,
+    const uint8_t *msg, size_t len, const struct endpoint *from, uint64_t now_ms,
+    struct tunnel_peer **peer, uint8_t *reply, size_t *reply_len, enum tunnel_reply *kind);
+
+/* ---- data, both sides */
+/* Open a type-4 datagram in place for peer p (found by the receiver index).
+ * On success the frame is at pkt + WIRE_DATA_HEADER_LEN. */
+enum tunnel_drop tunnel_open_data(struct tunnel_peer *p, uint8_t *pkt, size_t len, uint64_t now_ms,
+    size_t *frame_len);
+/* Seal the frame already at pkt + WIRE_DATA_HEADER_LEN with the current
+ * session. */
+enum tunnel_drop tunnel_seal_data(struct tunnel_peer *p, uint8_t *pkt, size_t frame_len, size_t cap,
+    uint64_t now_ms, size_t *pkt_len);
+
+#endif

@@ -36,6 +36,10 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define CANDIDATES_MAX 8
+/* The home side's tap takes any frame the bridge passes, so an oversize one
+ * reaches us and can be answered with a Packet Too Big (a bridge drops frames
+ * over a port's MTU silently); the inner MTU is enforced in tap_read. */
+#define CLIENT_TAP_MTU 65521  /* the tun driver's maximum */
 
 struct client {
 	const char *conf_path;
@@ -194,6 +198,18 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* The largest frame the tunnel carries: inner MTU plus the Ethernet header
+ * (and an 802.1Q tag when the frame has one). */
+static size_t
+client_frame_max(const struct client *c, const uint8_t *frame, size_t len)
+{
+	size_t max = (size_t)c->conf.mtu + FRAME_ETH_LEN;
+
+	if (len >= FRAME_ETH_LEN && frame[12] == 0x81 && frame[13] == 0x00)
+		max += 4;
+	return max;
+}
+
 static void
 tap_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -209,6 +225,18 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 
 		if (n <= 0)
 			break;
+		if ((size_t)n > client_frame_max(c, c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n)) {
+			/* too big for the tunnel: never lost in silence. IPv6 senders
+			 * get a Packet Too Big, so PMTUD works from the home side */
+			uint8_t ptb[FRAME_PTB_MAX];
+			size_t plen2 = frame_build_ptb(c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n, c->conf.mtu,
+			    ptb, sizeof(ptb));
+
+			c->tp.st.drops[DROP_TOO_BIG]++;
+			if (plen2 != 0 && write(c->tap_fd, ptb, plen2) < 0)
+				c->tp.st.drops[DROP_TAP]++;
+			continue;
+		}
 		switch (frame_classify(c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n, &src)) {
 		case FRAME_RA:
 		case FRAME_DHCP6_SERVER:
@@ -393,7 +421,7 @@ main(int argc, char **argv)
 		fatal("tap %s", c.conf.tap);
 	if (tap_set_carrier(c.tap_fd, false) != 0 ||
 	    nl_bridge_ensure(c.nl, c.conf.bridge, err, sizeof(err)) != 0 ||
-	    nl_link_set(c.nl, c.conf.tap, true, c.conf.mtu, NULL, err, sizeof(err)) != 0 ||
+	    nl_link_set(c.nl, c.conf.tap, true, CLIENT_TAP_MTU, NULL, err, sizeof(err)) != 0 ||
 	    nl_link_enslave(c.nl, c.conf.tap, c.conf.bridge, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("tap %s is a port of bridge %s", c.conf.tap, c.conf.bridge);

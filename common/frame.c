@@ -72,3 +72,85 @@ frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src)
 	}
 	return FRAME_IPV6;
 }
+
+static uint32_t
+frame_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	return sum;
+}
+
+size_t
+frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size_t cap)
+{
+	size_t l2 = FRAME_ETH_LEN, quote, icmp_len;
+	const uint8_t *ip;
+	uint8_t *oip, *icmp;
+	uint32_t sum;
+	uint16_t type;
+
+	if (len < FRAME_ETH_LEN || cap < FRAME_PTB_MAX)
+		return 0;
+	type = (uint16_t)(buf[12] << 8 | buf[13]);
+	if (type == ETHERTYPE_VLAN) {
+		if (len < FRAME_ETH_LEN + 4)
+			return 0;
+		type = (uint16_t)(buf[16] << 8 | buf[17]);
+		l2 += 4;
+	}
+	if (type != ETHERTYPE_IPV6 || len < l2 + IPV6_HDR_LEN)
+		return 0;
+	ip = buf + l2;
+	/* RFC 4443 2.4 (e): no error for multicast destinations (PTB is the
+	 * one exception, but a tunnel has no business answering those), nor for
+	 * an unspecified or multicast source, nor for ICMPv6 errors */
+	if (ip[24] == 0xff || ip[8] == 0xff)
+		return 0;
+	{
+		static const uint8_t unspec[16];
+
+		if (memcmp(ip + 8, unspec, 16) == 0)
+			return 0;
+	}
+	if (ip[6] == NH_ICMPV6 && len >= l2 + IPV6_HDR_LEN + 1 && ip[IPV6_HDR_LEN] < 128)
+		return 0;
+
+	memcpy(out, buf + 6, 6);                /* to the sender's MAC */
+	memcpy(out + 6, buf, 6);                /* from the MAC it sent to */
+	memcpy(out + 12, buf + 12, l2 - 12);    /* VLAN tag and ethertype */
+	quote = len - l2;
+	if (quote > 1280 - IPV6_HDR_LEN - 8)
+		quote = 1280 - IPV6_HDR_LEN - 8;
+	icmp_len = 8 + quote;
+	oip = out + l2;
+	memset(oip, 0, IPV6_HDR_LEN);
+	oip[0] = 0x60;
+	oip[4] = (uint8_t)(icmp_len >> 8);
+	oip[5] = (uint8_t)icmp_len;
+	oip[6] = NH_ICMPV6;
+	oip[7] = 64;
+	memcpy(oip + 8, ip + 24, 16);           /* src = the packet's destination */
+	memcpy(oip + 24, ip + 8, 16);           /* dst = its source */
+	icmp = oip + IPV6_HDR_LEN;
+	icmp[0] = 2;                            /* Packet Too Big */
+	icmp[1] = 0;
+	icmp[2] = icmp[3] = 0;
+	icmp[4] = (uint8_t)(mtu >> 24);
+	icmp[5] = (uint8_t)(mtu >> 16);
+	icmp[6] = (uint8_t)(mtu >> 8);
+	icmp[7] = (uint8_t)mtu;
+	memcpy(icmp + 8, ip, quote);
+	/* RFC 8200 8.1: checksum over the pseudo-header and the message */
+	sum = frame_sum(0, oip + 8, 32);
+	sum += (uint32_t)icmp_len + NH_ICMPV6;
+	sum = frame_sum(sum, icmp, icmp_len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	icmp[2] = (uint8_t)(sum >> 8);
+	icmp[3] = (uint8_t)sum;
+	return l2 + IPV6_HDR_LEN + icmp_len;
+}

@@ -23,4 +23,13 @@ enum frame_kind {
  * only if no upper layer could be found (the kernel drops it anyway). */
 enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src);
 
+/* RFC 4443 3.2: an ICMPv6 Packet Too Big answering the IPv6 frame in buf,
+ * addressed back to its sender (Ethernet and IP addresses swapped, the
+ * packet's destination as source, as a router on that path would), quoting
+ * as much of the packet as fits in the IPv6 minimum MTU. Returns the frame
+ * length written to out (cap >= FRAME_PTB_MAX), or 0 when no answer is due
+ * (not IPv6, from :: or multicast, to multicast, or itself ICMPv6 error). */
+#define FRAME_PTB_MAX (FRAME_ETH_LEN + 4 + 1280)
+size_t frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size_t cap);
+
 #endif

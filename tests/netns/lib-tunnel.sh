@@ -18,7 +18,7 @@ cleanup() {
 	for p in "${PIDS[@]}" $SRV_PID $CLI_PID; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}" $SRV_PID $CLI_PID; do wait "$p" 2>/dev/null; done
 	for n in $S $C $H; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$D"
+	rm -rf "$D" "/etc/netns/$C"
 }
 trap cleanup EXIT
 
@@ -38,7 +38,9 @@ json_get() { # json_get SOCKET PYTHON-EXPR (j is the reply)
 	/usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($2)" < <(show_json "$1")
 }
 
-# topology FAMILY: 6 (IPv6-only underlay) or 4 (IPv4-only underlay)
+# topology FAMILY: 6 (IPv6-only underlay), 4 (IPv4-only underlay) or 46 (both,
+# the server reached by the name vps.test: /etc/netns/C/hosts, which
+# `ip netns exec` mounts over /etc/hosts, gives it HOSTS_V6 and 10.99.0.1)
 topology() {
 	local fam=$1
 	ip netns add "$S"; ip netns add "$C"; ip netns add "$H"
@@ -50,6 +52,14 @@ topology() {
 		ip -n "$S" addr add 2001:db8:1::1/64 dev "${P}u0" nodad
 		ip -n "$C" addr add 2001:db8:1::2/64 dev "${P}u1" nodad
 		SERVER_EP="[2001:db8:1::1]:51820"
+	elif [ "$fam" = 46 ]; then
+		ip -n "$S" addr add 2001:db8:1::1/64 dev "${P}u0" nodad
+		ip -n "$C" addr add 2001:db8:1::2/64 dev "${P}u1" nodad
+		ip -n "$S" addr add 10.99.0.1/24 dev "${P}u0"
+		ip -n "$C" addr add 10.99.0.2/24 dev "${P}u1"
+		mkdir -p "/etc/netns/$C"
+		printf '%s vps.test\n10.99.0.1 vps.test\n' "${HOSTS_V6:-2001:db8:1::1}" > "/etc/netns/$C/hosts"
+		SERVER_EP="vps.test:51820"
 	else
 		# IPv4 only on the underlay; the tunnel still carries IPv6 inside
 		ip netns exec "$S" sysctl -qw "net.ipv6.conf.${P}u0.disable_ipv6=1"

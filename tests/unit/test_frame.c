@@ -30,7 +30,8 @@ build(uint8_t *f, bool vlan, const uint8_t *ext, size_t extlen, uint8_t first_nh
 	f[o + 7] = 255;
 	f[o + 8] = 0xfe; f[o + 9] = 0x80; f[o + 23] = 1;        /* src fe80::1 */
 	o += 40;
-	memcpy(f + o, ext, extlen);
+	if (extlen != 0)
+		memcpy(f + o, ext, extlen);
 	o += extlen;
 	memcpy(f + o, l4, l4len);
 	return o + l4len;

@@ -102,20 +102,24 @@ CONF
 }
 
 start_server() {
+	# a server killed with -9 leaves its socket file: never mistake it for the new one
+	rm -f "$D/server.sock"
 	ip netns exec "$S" "$B/server/v6extd" -f -c "$D/server.conf" >> "$D/server.log" 2>&1 &
 	SRV_PID=$!
-	wait_for 50 test -S "$D/server.sock"
-	ip -n "$S" addr add 2001:db8:99::1/64 dev "${P}t" nodad 2>/dev/null
-	ip -n "$S" addr add 10.98.0.1/24 dev "${P}t" 2>/dev/null
-	true
+	wait_for 50 test -S "$D/server.sock" || return 1
+	# the control socket opens after every tap exists; address the first one
+	wait_for 50 ip -n "$S" link show "${P}t" || return 1
+	ip -n "$S" addr add 2001:db8:99::1/64 dev "${P}t" nodad
+	ip -n "$S" addr add 10.98.0.1/24 dev "${P}t"
 }
 
 start_client() {
+	rm -f "$D/client.sock"
 	ip netns exec "$C" "$B/client/v6ext-client" -f -c "$D/client.conf" >> "$D/client.log" 2>&1 &
 	CLI_PID=$!
-	wait_for 50 test -S "$D/client.sock"
-	ip -n "$C" link set "${P}h1" master "${P}br" 2>/dev/null
-	true
+	wait_for 50 test -S "$D/client.sock" || return 1
+	wait_for 50 ip -n "$C" link show "${P}br" || return 1
+	ip -n "$C" link set "${P}h1" master "${P}br"
 }
 
 session_up() { [ "$(json_get "$1" "j['peers'][0]['session']")" = up ]; }

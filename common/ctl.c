@@ -93,18 +93,23 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, in
 }
 
 static void
+ctl_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(arg);
+}
+
+static void
 ctl_accept_error(struct evconnlistener *l, void *arg)
 {
+	struct timeval tv = { 1, 0 };
+
 	(void)arg;
 	/* EMFILE and friends: pause accepting for a second, do not spin */
 	log_warn("control socket: accept");
 	evconnlistener_disable(l);
-	{
-		struct timeval tv = { 1, 0 };
-
-		event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT,
-		    (event_callback_fn)(void (*)(void))evconnlistener_enable, l, &tv);
-	}
+	event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, ctl_resume, l, &tv);
 }
 
 struct ctl *

@@ -28,8 +28,6 @@ struct endpoint {
 /* A UDP socket of family (AF_INET6 is v6-only) bound to port (0: any),
  * non-blocking, with TRANSPORT_BUF_BYTES buffers (forced when privileged). */
 int transport_open(int family, uint16_t port, char *err, size_t errlen);
-/* The socket's receive-queue overflow count (SO_RXQ_OVFL) arrives with
- * each batch; the caller keeps the running total. */
 
 bool endpoint_equal(const struct endpoint *a, const struct endpoint *b);
 /* "[2001:db8::1]:51820" or "192.0.2.1:51820" */

@@ -876,7 +876,7 @@ conf_section_close(struct conf_ctx *ctx)
 	}
 }
 
-static bool
+bool
 conf_peer_name_valid(const char *s)
 {
 	size_t n = strlen(s);

@@ -106,6 +106,9 @@ int conf_server_load(const char *path, struct conf_server *out, char *err, size_
 int conf_client_load(const char *path, struct conf_client *out, char *err, size_t errlen);
 void conf_server_free(struct conf_server *c);
 
+/* A peer name: 1..CONF_NAME_MAX characters of A-Z a-z 0-9 _ . - */
+bool conf_peer_name_valid(const char *s);
+
 const struct conf_peer *conf_server_find_peer(const struct conf_server *c, const char *name);
 
 #endif

@@ -83,14 +83,27 @@ frame_sum(uint32_t sum, const uint8_t *p, size_t len)
 	return sum;
 }
 
+uint16_t
+frame_l4_checksum(const uint8_t *ip, const uint8_t *l4, size_t len, uint8_t nh)
+{
+	/* RFC 8200 8.1: over the pseudo-header (source, destination, upper-
+	 * layer length, next header) and the upper-layer message */
+	uint32_t sum = frame_sum(0, ip + 8, 32);
+
+	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + nh;
+	sum = frame_sum(sum, l4, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 size_t
 frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size_t cap)
 {
 	size_t l2 = FRAME_ETH_LEN, quote, icmp_len;
 	const uint8_t *ip;
 	uint8_t *oip, *icmp;
-	uint32_t sum;
-	uint16_t type;
+	uint16_t sum, type;
 
 	if (len < FRAME_ETH_LEN || cap < FRAME_PTB_MAX)
 		return 0;
@@ -143,13 +156,7 @@ frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size
 	icmp[6] = (uint8_t)(mtu >> 8);
 	icmp[7] = (uint8_t)mtu;
 	memcpy(icmp + 8, ip, quote);
-	/* RFC 8200 8.1: checksum over the pseudo-header and the message */
-	sum = frame_sum(0, oip + 8, 32);
-	sum += (uint32_t)icmp_len + NH_ICMPV6;
-	sum = frame_sum(sum, icmp, icmp_len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
+	sum = frame_l4_checksum(oip, icmp, icmp_len, NH_ICMPV6);
 	icmp[2] = (uint8_t)(sum >> 8);
 	icmp[3] = (uint8_t)sum;
 	return l2 + IPV6_HDR_LEN + icmp_len;

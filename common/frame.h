@@ -32,4 +32,9 @@ enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *
 #define FRAME_PTB_MAX (FRAME_ETH_LEN + 4 + 1280)
 size_t frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size_t cap);
 
+/* RFC 8200 8.1: the Internet checksum of an upper-layer message l4 (len
+ * bytes, its checksum field zero, or as received to verify: then the result
+ * is 0) with the pseudo-header taken from the IPv6 header at ip. */
+uint16_t frame_l4_checksum(const uint8_t *ip, const uint8_t *l4, size_t len, uint8_t nh);
+
 #endif

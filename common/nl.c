@@ -10,6 +10,8 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/route.h>
 
 #include "nl.h"
 
@@ -171,4 +173,109 @@ nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int
+nl_link_mac(struct nl_sock *sk, const char *name, uint8_t mac[6])
+{
+	struct rtnl_link *link;
+	struct nl_addr *a;
+	int rc = -1;
+
+	if (rtnl_link_get_kernel(sk, 0, name, &link) < 0)
+		return -1;
+	if ((a = rtnl_link_get_addr(link)) != NULL && nl_addr_get_len(a) == 6) {
+		memcpy(mac, nl_addr_get_binary_addr(a), 6);
+		rc = 0;
+	}
+	rtnl_link_put(link);
+	return rc;
+}
+
+int
+nl_addrs6(struct nl_sock *sk, int ifindex, struct nl_addr6 *out, size_t max, size_t *n,
+    char *err, size_t errlen)
+{
+	struct nl_cache *cache;
+	struct nl_object *o;
+	int rc;
+
+	*n = 0;
+	if ((rc = rtnl_addr_alloc_cache(sk, &cache)) < 0) {
+		snprintf(err, errlen, "netlink: addresses: %s", nl_geterror(rc));
+		return -1;
+	}
+	for (o = nl_cache_get_first(cache); o != NULL && *n < max; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(ra);
+
+		if (rtnl_addr_get_family(ra) != AF_INET6 || rtnl_addr_get_ifindex(ra) != ifindex ||
+		    local == NULL || nl_addr_get_len(local) != 16)
+			continue;
+		memcpy(&out[*n].addr, nl_addr_get_binary_addr(local), 16);
+		out[*n].plen = (uint8_t)rtnl_addr_get_prefixlen(ra);
+		(*n)++;
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+int
+nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max, size_t *n,
+    char *err, size_t errlen)
+{
+	struct nl_cache *cache;
+	struct nl_object *o;
+	int rc;
+
+	*n = 0;
+	if ((rc = rtnl_neigh_alloc_cache(sk, &cache)) < 0) {
+		snprintf(err, errlen, "netlink: neighbours: %s", nl_geterror(rc));
+		return -1;
+	}
+	for (o = nl_cache_get_first(cache); o != NULL && *n < max; o = nl_cache_get_next(o)) {
+		struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
+		struct nl_addr *dst = rtnl_neigh_get_dst(ne);
+
+		if (rtnl_neigh_get_family(ne) != AF_INET6 || rtnl_neigh_get_ifindex(ne) != ifindex ||
+		    dst == NULL || nl_addr_get_len(dst) != 16 ||
+		    (rtnl_neigh_get_state(ne) & (NUD_FAILED | NUD_INCOMPLETE)))
+			continue;
+		memcpy(&out[(*n)++], nl_addr_get_binary_addr(dst), 16);
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+int
+nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    char *err, size_t errlen)
+{
+	struct rtnl_route *r = NULL;
+	struct rtnl_nexthop *nh = NULL;
+	struct nl_addr *d = NULL;
+	int rc = -NLE_NOMEM;
+
+	if ((r = rtnl_route_alloc()) == NULL || (nh = rtnl_route_nh_alloc()) == NULL ||
+	    (d = nl_addr_build(AF_INET6, dst, 16)) == NULL)
+		goto out;
+	nl_addr_set_prefixlen(d, (int)plen);
+	rtnl_route_set_family(r, AF_INET6);
+	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(r, RTPROT_STATIC);
+	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
+	if ((rc = rtnl_route_set_dst(r, d)) < 0)
+		goto out;
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(r, nh);
+	nh = NULL;              /* the route owns it now */
+	rc = rtnl_route_add(sk, r, NLM_F_REPLACE);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "route: %s", nl_geterror(rc));
+	if (nh != NULL)
+		rtnl_route_nh_free(nh);
+	nl_addr_put(d);
+	rtnl_route_put(r);
+	return rc < 0 ? -1 : 0;
 }

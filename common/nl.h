@@ -29,4 +29,21 @@ int nl_addr_add(struct nl_sock *sk, const char *name, int family, const void *ad
 /* Delete a link (a tap the daemon created). */
 int nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen);
 
+/* The MAC of link name; -1 if it has none of 6 bytes. */
+int nl_link_mac(struct nl_sock *sk, const char *name, uint8_t mac[6]);
+
+struct nl_addr6 {
+	struct in6_addr addr;
+	uint8_t plen;
+};
+/* The IPv6 addresses on ifindex (at most max), and its IPv6 neighbours
+ * (all but failed and incomplete entries). */
+int nl_addrs6(struct nl_sock *sk, int ifindex, struct nl_addr6 *out, size_t max, size_t *n,
+    char *err, size_t errlen);
+int nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max, size_t *n,
+    char *err, size_t errlen);
+/* Route dst/plen to ifindex in the main table, replacing any route to it. */
+int nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    char *err, size_t errlen);
+
 #endif

@@ -273,3 +273,28 @@ prefix_sub_reserved(const struct prefix *base, uint8_t sub_len, uint64_t index,
 			return true;
 	return false;
 }
+
+int
+prefix_base_pick(const struct in6_addr *addrs, const uint8_t *plens, size_t n, struct prefix *out)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *a = addrs[i].s6_addr;
+		struct prefix p;
+
+		/* global unicast only: not link-local, ULA (RFC 4193) or multicast */
+		if (plens[i] != PREFIX_BASE_LEN || IN6_IS_ADDR_LINKLOCAL(&addrs[i]) ||
+		    (a[0] & 0xfe) == 0xfc || a[0] == 0xff || IN6_IS_ADDR_UNSPECIFIED(&addrs[i]) ||
+		    IN6_IS_ADDR_LOOPBACK(&addrs[i]) || IN6_IS_ADDR_V4MAPPED(&addrs[i]))
+			continue;
+		memset(&p, 0, sizeof(p));
+		memcpy(p.addr.s6_addr, a, 8);
+		p.len = PREFIX_BASE_LEN;
+		if (found > 0 && memcmp(&p.addr, &out->addr, 16) == 0)
+			continue;
+		if (found++ == 0)
+			*out = p;
+	}
+	return found > 2 ? 2 : (int)found;
+}

@@ -50,4 +50,10 @@ int prefix_sub_index(const struct prefix *base, uint8_t sub_len, const struct in
 bool prefix_sub_reserved(const struct prefix *base, uint8_t sub_len, uint64_t index,
     const struct in6_addr *used, size_t n_used);
 
+/* prefix = auto: the one global unicast /64 among an interface's addresses
+ * (addrs[i] with prefix length plens[i]; link-local, ULA and other lengths
+ * do not count). Returns how many distinct /64s there are (0, 1, or 2 for
+ * "more than one"); *out is the first. */
+int prefix_base_pick(const struct in6_addr *addrs, const uint8_t *plens, size_t n, struct prefix *out);
+
 #endif

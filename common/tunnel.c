@@ -34,6 +34,7 @@ tunnel_drop_name(enum tunnel_drop d)
 		[DROP_ROGUE_RA] = "rogue_ra",
 		[DROP_TOO_BIG] = "too_big",
 		[DROP_SOURCE] = "bad_source",
+		[DROP_BAD_NDP] = "bad_ndp",
 		[DROP_TAP] = "tap_write",
 		[DROP_SEND] = "udp_send",
 	};

@@ -42,6 +42,7 @@ enum tunnel_drop {
 	DROP_ROGUE_RA,          /* RA or DHCPv6 server message from the home side */
 	DROP_TOO_BIG,           /* frame over the inner MTU */
 	DROP_SOURCE,            /* source address outside the site */
+	DROP_BAD_NDP,           /* invalid neighbor discovery message (RFC 4861 6.1, 7.1) */
 	DROP_TAP,               /* tap write failed */
 	DROP_SEND,              /* UDP send refused */
 	DROP_MAX

@@ -16,12 +16,18 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "alloc.h"
 #include "conf.h"
 #include "ctl.h"
 #include "frame.h"
+#include "hosts.h"
 #include "keys.h"
 #include "log.h"
+#include "ndp.h"
+#include "ndproxy.h"
 #include "nl.h"
+#include "server.h"
+#include "sysctl.h"
 #include "tap.h"
 #include "transport.h"
 #include "tunnel.h"
@@ -29,33 +35,21 @@
 
 #define SITES_MAX 65536         /* slot is the low 16 bits of our indices */
 #define PKT_CAP   (WIRE_DATA_MAX_LEN)
+#define USED_MAX  1024          /* upstream addresses and neighbours read */
 
-struct server;
-
-struct site {
-	struct server *srv;
-	struct conf_peer conf;
-	struct tunnel_peer tp;
-	int tap_fd;
-	struct event *ev_tap;
-	bool carrier;
-	bool in_use;
-};
-
-struct server {
-	const char *conf_path;
-	struct conf_server conf;
-	struct event_base *base;
-	struct tunnel_responder resp;
-	struct nl_sock *nl;
-	int udp6, udp4;
-	struct event *ev_udp6, *ev_udp4, *ev_tick, *ev_sig[3];
-	struct transport_batch rx, tx6, tx4;
-	struct site **sites;            /* indexed by slot */
-	size_t n_slots;
-	struct tunnel_stats st;         /* drops before a peer is known */
-	struct ctl *ctl;
-};
+/* Router advertisements into each site (RFC 4861 6.2.1 and 10, with
+ * radvd's defaults): periodic at a random interval of 200..600 s, the
+ * first three after a session comes up at most 16 s apart, and in answer
+ * to every valid RS (at most RA_RS_PER_SECOND per site). */
+#define RA_INTERVAL_MIN_MS  (200u * 1000)
+#define RA_INTERVAL_MAX_MS  (600u * 1000)
+#define RA_INITIAL_COUNT    3
+#define RA_INITIAL_MS       (16u * 1000)
+#define RA_ROUTER_LIFETIME  1800    /* s: 3 x the longest interval */
+#define RA_PREFIX_VALID     86400   /* s: the on-link prefix */
+#define RA_PREFIX_PREFERRED 14400
+#define RA_RDNSS_LIFETIME   1800    /* s: RFC 8106 5.1, >= the interval */
+#define RA_RS_PER_SECOND    10
 
 static struct site *
 server_site_by_name(struct server *srv, const char *name)
@@ -83,6 +77,109 @@ server_site_of(struct tunnel_peer *tp)
 	return (struct site *)((char *)tp - offsetof(struct site, tp));
 }
 
+struct site *
+server_site_of_addr(struct server *srv, const struct in6_addr *addr)
+{
+	uint64_t idx;
+
+	if (prefix_sub_index(&srv->prefix, srv->conf.sub_prefix_len, addr, &idx) != 0)
+		return NULL;
+	for (size_t i = 0; i < srv->n_slots; i++)
+		if (srv->sites[i] != NULL && srv->sites[i]->index == idx)
+			return srv->sites[i];
+	return NULL;
+}
+
+static void
+server_send(struct server *srv, const struct endpoint *ep, const void *buf, size_t len)
+{
+	int fd = ep->u.sa.sa_family == AF_INET6 ? srv->udp6 : srv->udp4;
+
+	if (fd < 0 || sendto(fd, buf, len, MSG_DONTWAIT, &ep->u.sa, ep->len) < 0)
+		srv->st.drops[DROP_SEND]++;
+}
+
+bool
+site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint8_t pkt[WIRE_DATA_MIN_LEN + NDP_FRAME_MAX];
+	size_t plen;
+
+	if (len > NDP_FRAME_MAX || s->tp.ep.len == 0 || !tunnel_peer_live(&s->tp, now))
+		return false;
+	memcpy(pkt + WIRE_DATA_HEADER_LEN, frame, len);
+	if (tunnel_seal_data(&s->tp, pkt, len, sizeof(pkt), now, &plen) != TUNNEL_OK)
+		return false;
+	server_send(s->srv, &s->tp.ep, pkt, plen);
+	return true;
+}
+
+/* One RA from the tap's link-local address: to dst (an RS's source) or to
+ * all nodes. withdraw: router and prefix lifetimes 0, for a removed site
+ * (RFC 4861 6.2.5). */
+static void
+site_send_ra(struct site *s, const struct in6_addr *dst, const uint8_t *dst_mac, bool withdraw, uint64_t now)
+{
+	const struct conf_server *c = &s->srv->conf;
+	struct ndp_msg ra = {
+		.type = NDP_RA,
+		.src = s->ll,
+		.cur_hop_limit = 64,
+		.flags = c->dhcpv6 ? NDP_RA_MANAGED | NDP_RA_OTHER : 0,
+		.router_lifetime = withdraw ? 0 : RA_ROUTER_LIFETIME,
+		.has_lla = true,
+		.mtu = c->mtu,
+		.has_prefix = true,
+		.prefix = s->sub,
+		/* L=1: the /78 is on-link; A=0: SLAAC needs a /64 (RFC 4862 5.5.3) */
+		.prefix_flags = NDP_PIO_ONLINK,
+		.valid_lifetime = withdraw ? 0 : RA_PREFIX_VALID,
+		.preferred_lifetime = withdraw ? 0 : RA_PREFIX_PREFERRED,
+		.n_rdnss = c->n_dns < NDP_RDNSS_MAX ? c->n_dns : NDP_RDNSS_MAX,
+		.rdnss_lifetime = withdraw ? 0 : RA_RDNSS_LIFETIME,
+	};
+	uint8_t frame[NDP_FRAME_MAX];
+	size_t len;
+
+	memcpy(ra.eth_src, s->mac, 6);
+	memcpy(ra.lla, s->mac, 6);
+	memcpy(ra.rdnss, c->dns, ra.n_rdnss * sizeof(ra.rdnss[0]));
+	if (dst != NULL) {
+		ra.dst = *dst;
+		memcpy(ra.eth_dst, dst_mac, 6);
+	} else {
+		inet_pton(AF_INET6, "ff02::1", &ra.dst);
+		ndp_multicast_mac(&ra.dst, ra.eth_dst);
+	}
+	if ((len = ndp_build(&ra, frame, sizeof(frame))) != 0)
+		(void)site_send_frame(s, frame, len, now);
+}
+
+static uint64_t
+ra_interval_ms(void)
+{
+	return RA_INTERVAL_MIN_MS + randombytes_uniform(RA_INTERVAL_MAX_MS - RA_INTERVAL_MIN_MS);
+}
+
+/* Periodic RAs: the fast initial ones after a session comes up, then the
+ * slow ones. */
+static void
+site_ra_tick(struct site *s, uint64_t now)
+{
+	uint64_t next;
+
+	if (!s->carrier || now < s->next_ra_ms)
+		return;
+	site_send_ra(s, NULL, NULL, false, now);
+	next = ra_interval_ms();
+	if (s->ra_initial > 0) {
+		s->ra_initial--;
+		if (next > RA_INITIAL_MS)
+			next = RA_INITIAL_MS;
+	}
+	s->next_ra_ms = now + next;
+}
+
 static void
 site_set_carrier(struct site *s, bool on)
 {
@@ -92,6 +189,12 @@ site_set_carrier(struct site *s, bool on)
 		log_warn("peer %s: tap %s: carrier", s->conf.name, s->conf.tap);
 	s->carrier = on;
 	log_info("peer %s: session %s", s->conf.name, on ? "up" : "down");
+	if (on) {
+		/* hosts that asked while the tunnel was down hear now */
+		s->ra_initial = RA_INITIAL_COUNT;
+		s->next_ra_ms = 0;
+		site_ra_tick(s, util_now_ms());
+	}
 }
 
 /* A MAC that never changes across restarts: derived from the server's key
@@ -108,11 +211,22 @@ site_mac(const struct server *srv, const char *name, uint8_t mac[6])
 
 static void tap_read(evutil_socket_t fd, short what, void *arg);
 
+/* The tap's IPv6 settings, before it comes up: no RAs accepted (we are the
+ * router here), no DAD (the MAC and so the link-local address are ours and
+ * stable), and the EUI-64 link-local address our RAs are sent from. */
 static int
-site_add(struct server *srv, const struct conf_peer *cp)
+site_tap_sysctls(const char *tap, char *err, size_t errlen)
 {
-	char err[256];
-	uint8_t psk[KEY_LEN] = { 0 }, mac[6];
+	return sysctl_ipv6_set(tap, "accept_ra", 0, err, errlen) != 0 ||
+	    sysctl_ipv6_set(tap, "accept_dad", 0, err, errlen) != 0 ||
+	    sysctl_ipv6_set(tap, "addr_gen_mode", 0, err, errlen) != 0 ? -1 : 0;
+}
+
+static int
+site_add(struct server *srv, const struct conf_peer *cp, uint64_t index)
+{
+	char err[256], sb[PREFIX_STRLEN];
+	uint8_t psk[KEY_LEN] = { 0 };
 	struct site *s;
 	size_t slot;
 
@@ -140,57 +254,138 @@ site_add(struct server *srv, const struct conf_peer *cp)
 		return -1;
 	s->srv = srv;
 	s->conf = *cp;
+	s->index = index;
+	prefix_sub_get(&srv->prefix, srv->conf.sub_prefix_len, index, &s->sub);
+	prefix_format(&s->sub, sb, sizeof(sb));
+	hosts_init(&s->hosts);
 	tunnel_peer_init(&s->tp, cp->public_key, psk, (uint16_t)slot);
 	sodium_memzero(psk, sizeof(psk));
 	if ((s->tap_fd = tap_open(cp->tap)) < 0) {
 		log_warn("peer %s: tap %s", cp->name, cp->tap);
 		goto fail;
 	}
-	site_mac(srv, cp->name, mac);
+	site_mac(srv, cp->name, s->mac);
+	ndp_link_local(s->mac, &s->ll);
 	if (tap_set_carrier(s->tap_fd, false) != 0 ||
-	    nl_link_set(srv->nl, cp->tap, true, srv->conf.mtu, mac, err, sizeof(err)) != 0) {
+	    site_tap_sysctls(cp->tap, err, sizeof(err)) != 0 ||
+	    nl_link_set(srv->nl, cp->tap, true, srv->conf.mtu, s->mac, err, sizeof(err)) != 0 ||
+	    nl_route6_replace(srv->nl, nl_link_index(srv->nl, cp->tap), &s->sub.addr, s->sub.len,
+	    err, sizeof(err)) != 0) {
 		log_warnx("peer %s: %s", cp->name, err);
 		goto fail;
 	}
 	s->ev_tap = event_new(srv->base, s->tap_fd, EV_READ | EV_PERSIST, tap_read, s);
 	event_add(s->ev_tap, NULL);
-	s->in_use = true;
 	srv->sites[slot] = s;
-	log_info("peer %s: tap %s ready (slot %zu)", cp->name, cp->tap, slot);
+	log_info("peer %s: tap %s ready, sub-prefix %s (index %llu)", cp->name, cp->tap, sb,
+	    (unsigned long long)index);
 	return 0;
 fail:
 	if (s->tap_fd >= 0)
 		close(s->tap_fd);
 	tunnel_peer_wipe(&s->tp);
+	hosts_free(&s->hosts);
 	free(s);
 	return -1;
 }
 
+/* withdraw: the site is gone for good (removed from the config), so its
+ * hosts hear one last RA with lifetime 0 and drop their routes. Not on a
+ * daemon stop: hosts keep their routes through a restart. */
 static void
-site_remove(struct server *srv, struct site *s)
+site_remove(struct server *srv, struct site *s, bool withdraw)
 {
-	log_info("peer %s: removed", s->conf.name);
+	if (withdraw) {
+		site_send_ra(s, NULL, NULL, true, util_now_ms());
+		log_info("peer %s: removed", s->conf.name);
+	}
+	ndproxy_forget_site(srv->proxy, s);
 	srv->sites[s->tp.slot] = NULL;
 	event_free(s->ev_tap);
 	close(s->tap_fd);       /* a non-persistent tap goes with its last fd */
 	tunnel_peer_wipe(&s->tp);
+	hosts_free(&s->hosts);
 	free(s);
 }
 
-static void
-server_send(struct server *srv, const struct endpoint *ep, const void *buf, size_t len)
+/* Whether an IPv6 source may come from this site: :: (RFC 4862 DAD),
+ * link-local, or inside the site's own sub-prefix. Nothing else: no site
+ * speaks with another site's addresses or the VPS's. */
+static bool
+site_source_ok(const struct site *s, const struct in6_addr *src)
 {
-	int fd = ep->u.sa.sa_family == AF_INET6 ? srv->udp6 : srv->udp4;
+	return IN6_IS_ADDR_UNSPECIFIED(src) || IN6_IS_ADDR_LINKLOCAL(src) || prefix_contains(&s->sub, src);
+}
 
-	if (fd < 0 || sendto(fd, buf, len, MSG_DONTWAIT, &ep->u.sa, ep->len) < 0)
-		srv->st.drops[DROP_SEND]++;
+/* An RS from the site: answered at once, to the asker when it has an
+ * address (RFC 4861 6.2.6), rate-limited. */
+static void
+site_answer_rs(struct site *s, const struct ndp_msg *m, uint64_t now)
+{
+	if (now - s->rs_window_ms >= 1000) {
+		s->rs_window_ms = now;
+		s->rs_answers = 0;
+	}
+	if (s->rs_answers++ >= RA_RS_PER_SECOND)
+		return;
+	if (IN6_IS_ADDR_UNSPECIFIED(&m->src))
+		site_send_ra(s, NULL, NULL, false, now);
+	else
+		site_send_ra(s, &m->src, m->eth_src, false, now);
+}
+
+/* A frame from the site, before it reaches the tap: the rogue-RA guard,
+ * source validation, host learning for the NDP proxy, and neighbor
+ * discovery we answer ourselves. Returns TUNNEL_OK to pass the frame on,
+ * a drop reason, or DROP_MAX for a frame consumed here. */
+static enum tunnel_drop
+site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	struct in6_addr src;
+	struct ndp_msg m;
+	enum ndp_err e;
+
+	switch (frame_classify(frame, len, &src)) {
+	case FRAME_RA:
+	case FRAME_DHCP6_SERVER:
+		return DROP_ROGUE_RA;
+	case FRAME_OTHER:
+		return TUNNEL_OK;
+	case FRAME_IPV6:
+		break;
+	}
+	if (!site_source_ok(s, &src))
+		return DROP_SOURCE;
+	if (!IN6_IS_ADDR_UNSPECIFIED(&src) && !IN6_IS_ADDR_LINKLOCAL(&src))
+		(void)hosts_learn(&s->hosts, &src, now);
+	if ((e = ndp_parse(frame, len, &m)) == NDP_NOT_NDP)
+		return TUNNEL_OK;
+	if (e != NDP_OK) {
+		log_debug("peer %s: neighbor discovery dropped: %s", s->conf.name, ndp_err_name(e));
+		return DROP_BAD_NDP;
+	}
+	switch (m.type) {
+	case NDP_RS:
+		site_answer_rs(s, &m, now);
+		return DROP_MAX;
+	case NDP_NA:
+		/* a host claims target: only an address of this site */
+		if (IN6_IS_ADDR_LINKLOCAL(&m.target))
+			return TUNNEL_OK;
+		if (!prefix_contains(&s->sub, &m.target))
+			return DROP_SOURCE;
+		(void)hosts_learn(&s->hosts, &m.target, now);
+		ndproxy_site_answered(s->srv->proxy, s, &m.target, now);
+		return TUNNEL_OK;
+	default:
+		return TUNNEL_OK;
+	}
 }
 
 static void
 server_data(struct server *srv, uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
 {
 	struct site *s;
-	struct in6_addr src;
 	size_t flen, slot;
 	enum tunnel_drop d;
 
@@ -227,13 +422,10 @@ server_data(struct server *srv, uint8_t *pkt, size_t len, const struct endpoint 
 			server_send(srv, &s->tp.ep, ka, kl);
 		return;
 	}
-	switch (frame_classify(pkt + WIRE_DATA_HEADER_LEN, flen, &src)) {
-	case FRAME_RA:
-	case FRAME_DHCP6_SERVER:
-		s->tp.st.drops[DROP_ROGUE_RA]++;
+	if ((d = site_check_frame(s, pkt + WIRE_DATA_HEADER_LEN, flen, now)) != TUNNEL_OK) {
+		if (d != DROP_MAX)
+			s->tp.st.drops[d]++;
 		return;
-	default:
-		break;
 	}
 	if (write(s->tap_fd, pkt + WIRE_DATA_HEADER_LEN, flen) < 0)
 		s->tp.st.drops[DROP_TAP]++;
@@ -348,20 +540,34 @@ tick(evutil_socket_t fd, short what, void *arg)
 		if (s->tp.cur.live && session_expired(&s->tp.cur, now))
 			session_wipe(&s->tp.cur);       /* keys zeroed on expiry */
 		site_set_carrier(s, tunnel_peer_live(&s->tp, now));
+		site_ra_tick(s, now);
+		hosts_expire(&s->hosts, now);
 	}
+	ndproxy_tick(srv->proxy, now);
 }
 
 static int
 ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 {
 	struct server *srv = ctx;
-	char key[KEY_B64_LEN + 1], ep[TRANSPORT_ADDRSTRLEN];
+	char key[KEY_B64_LEN + 1], ep[TRANSPORT_ADDRSTRLEN], pb[PREFIX_STRLEN];
 	uint64_t now = util_now_ms();
 
 	if (strcmp(req, "show") != 0)
 		return EINVAL;
 	key_to_base64(key, srv->resp.pub);
-	evbuffer_add_printf(out, "role=server\npublic_key=%s\nlisten_port=%u\n", key, srv->conf.listen_port);
+	prefix_format(&srv->prefix, pb, sizeof(pb));
+	evbuffer_add_printf(out, "role=server\npublic_key=%s\nlisten_port=%u\nprefix=%s\nupstream=%s\n"
+	    "ndp_proxy=%s\n", key, srv->conf.listen_port, pb, srv->conf.upstream,
+	    srv->conf.ndp_proxy == CONF_NDP_AUTO ? "auto" : srv->conf.ndp_proxy == CONF_NDP_STATIC ? "static" : "off");
+	if (srv->proxy != NULL) {
+		const struct ndproxy_stats *ps = ndproxy_stats(srv->proxy);
+
+		evbuffer_add_printf(out, "ndp_solicitations=%llu\nndp_answered=%llu\nndp_asked=%llu\n"
+		    "ndp_invalid=%llu\n", (unsigned long long)ps->solicitations,
+		    (unsigned long long)ps->answered, (unsigned long long)ps->asked,
+		    (unsigned long long)ps->invalid);
+	}
 	ctl_add_drops(out, &srv->st);
 	for (size_t i = 0; i < srv->n_slots; i++) {
 		struct site *s = srv->sites[i];
@@ -370,9 +576,12 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 			continue;
 		key_to_base64(key, s->tp.remote_pub);
 		endpoint_format(&s->tp.ep, ep, sizeof(ep));
-		evbuffer_add_printf(out, "peer=%s\npublic_key=%s\ntap=%s\nendpoint=%s\nlatest_handshake=%llu\n"
+		prefix_format(&s->sub, pb, sizeof(pb));
+		evbuffer_add_printf(out, "peer=%s\npublic_key=%s\nsub_prefix=%s\ntap=%s\nendpoint=%s\n"
+		    "latest_handshake=%llu\nhosts=%zu\n"
 		    "session=%s\nrx_bytes=%llu\nrx_packets=%llu\ntx_bytes=%llu\ntx_packets=%llu\n",
-		    s->conf.name, key, s->conf.tap, s->tp.ep.len ? ep : "", (unsigned long long)s->tp.handshake_wall,
+		    s->conf.name, key, pb, s->conf.tap, s->tp.ep.len ? ep : "",
+		    (unsigned long long)s->tp.handshake_wall, hosts_count(&s->hosts),
 		    tunnel_peer_live(&s->tp, now) ? "up" : "down",
 		    (unsigned long long)s->tp.st.rx_bytes, (unsigned long long)s->tp.st.rx_packets,
 		    (unsigned long long)s->tp.st.tx_bytes, (unsigned long long)s->tp.st.tx_packets);
@@ -381,18 +590,103 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 	return 0;
 }
 
-/* SIGHUP: peers that are new are added, gone ones removed, changed ones
- * (key, PSK file or tap) replaced; the rest keep their sessions. */
+/* What the upstream interface uses of the /64: its own addresses and its
+ * neighbours' (the gateway's global address, say). Those sub-prefixes are
+ * never handed out. */
+static int
+server_used(struct server *srv, struct in6_addr *used, size_t *n_used, char *err, size_t errlen)
+{
+	struct nl_addr6 addrs[USED_MAX / 2];
+	size_t n_addrs, n_neigh;
+
+	if (nl_addrs6(srv->nl, srv->upstream_index, addrs, ARRAY_SIZE(addrs), &n_addrs, err, errlen) != 0 ||
+	    nl_neigh6(srv->nl, srv->upstream_index, used + n_addrs, USED_MAX - n_addrs, &n_neigh,
+	    err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n_addrs; i++)
+		used[i] = addrs[i].addr;
+	*n_used = n_addrs + n_neigh;
+	return 0;
+}
+
+/* Every peer of c its sub-prefix index (out), kept in a and, when that
+ * changed, in the state file. */
+static int
+server_assign(struct server *srv, const struct conf_server *c, struct alloc *a, uint64_t *out,
+    char *err, size_t errlen)
+{
+	struct in6_addr used[USED_MAX];
+	size_t n_used;
+	bool changed;
+
+	if (server_used(srv, used, &n_used, err, errlen) != 0 ||
+	    alloc_assign(a, c->peers, c->n_peers, &srv->prefix, used, n_used, out, &changed, err, errlen) != 0)
+		return -1;
+	return changed ? alloc_save(c->state_dir, a, err, errlen) : 0;
+}
+
+/* Settings a reload cannot change under running sites. */
+static const char *
+server_reload_fixed(const struct conf_server *a, const struct conf_server *b)
+{
+	if (strcmp(a->private_key_file, b->private_key_file) != 0)
+		return "private-key-file";
+	if (a->listen_port != b->listen_port)
+		return "listen-port";
+	if (strcmp(a->upstream, b->upstream) != 0)
+		return "upstream";
+	if (a->prefix_auto != b->prefix_auto || (!a->prefix_auto && memcmp(&a->prefix, &b->prefix, sizeof(a->prefix)) != 0))
+		return "prefix";
+	if (a->sub_prefix_len != b->sub_prefix_len)
+		return "sub-prefix-length";
+	if (a->mtu != b->mtu)
+		return "mtu";
+	if (a->ndp_proxy != b->ndp_proxy)
+		return "ndp-proxy";
+	if (strcmp(a->state_dir, b->state_dir) != 0)
+		return "state-dir";
+	if (strcmp(a->control_socket, b->control_socket) != 0)
+		return "control-socket";
+	return NULL;
+}
+
+/* SIGHUP: peers that are new are added, gone ones removed (with a last RA
+ * of lifetime 0), changed ones (key, PSK file, tap or sub-prefix)
+ * replaced; the rest keep their sessions. dns and dhcpv6 apply from the
+ * next RA on. */
 static void
 server_reload(struct server *srv)
 {
 	struct conf_server nc;
+	struct alloc na;
 	char err[CONF_ERR_LEN];
+	const char *fixed;
+	uint64_t *idx;
 
 	if (conf_server_load(srv->conf_path, &nc, err, sizeof(err)) != 0) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 		return;
 	}
+	if ((fixed = server_reload_fixed(&srv->conf, &nc)) != NULL) {
+		log_warnx("reload: %s changed, which needs a restart; keeping the running configuration", fixed);
+		conf_server_free(&nc);
+		return;
+	}
+	if ((idx = calloc(nc.n_peers + 1, sizeof(*idx))) == NULL || alloc_copy(&na, &srv->alloc) != 0) {
+		log_warnx("reload: out of memory; keeping the running configuration");
+		free(idx);
+		conf_server_free(&nc);
+		return;
+	}
+	if (server_assign(srv, &nc, &na, idx, err, sizeof(err)) != 0) {
+		log_warnx("reload: %s; keeping the running configuration", err);
+		alloc_free(&na);
+		free(idx);
+		conf_server_free(&nc);
+		return;
+	}
+	alloc_free(&srv->alloc);
+	srv->alloc = na;
 	for (size_t i = 0; i < srv->n_slots; i++) {
 		struct site *s = srv->sites[i];
 		const struct conf_peer *cp;
@@ -400,19 +694,83 @@ server_reload(struct server *srv)
 		if (s == NULL)
 			continue;
 		cp = conf_server_find_peer(&nc, s->conf.name);
-		if (cp == NULL || memcmp(cp->public_key, s->conf.public_key, KEY_LEN) != 0 ||
+		if (cp == NULL || idx[cp - nc.peers] != s->index)
+			site_remove(srv, s, true);      /* its sub-prefix is gone */
+		else if (memcmp(cp->public_key, s->conf.public_key, KEY_LEN) != 0 ||
 		    strcmp(cp->tap, s->conf.tap) != 0 || cp->has_psk != s->conf.has_psk ||
 		    strcmp(cp->psk_file, s->conf.psk_file) != 0)
-			site_remove(srv, s);
+			site_remove(srv, s, false);
 		else
 			s->conf = *cp;
 	}
 	for (size_t i = 0; i < nc.n_peers; i++)
 		if (server_site_by_name(srv, nc.peers[i].name) == NULL)
-			(void)site_add(srv, &nc.peers[i]);
+			(void)site_add(srv, &nc.peers[i], idx[i]);
+	free(idx);
 	conf_server_free(&srv->conf);
 	srv->conf = nc;
 	log_info("reloaded %s: %zu peers", srv->conf_path, nc.n_peers);
+}
+
+/* The upstream interface: its index and MAC, the /64 (prefix = auto: the
+ * one global /64 on it), and the sysctls a router needs. Forwarding makes
+ * Linux ignore RAs and purge the RA-learnt default route unless accept_ra
+ * is 2 (the ndppd-on-a-VPS outage), so an interface that takes RAs
+ * (accept_ra = 1) is switched to 2 first, and this is logged; one that
+ * takes none (0, a static default route) is left alone. */
+static int
+server_upstream(struct server *srv, char *err, size_t errlen)
+{
+	const char *up = srv->conf.upstream;
+	char pb[PREFIX_STRLEN];
+	int accept_ra, fwd;
+
+	if ((srv->upstream_index = nl_link_index(srv->nl, up)) == 0) {
+		snprintf(err, errlen, "upstream %s: no such interface", up);
+		return -1;
+	}
+	if (nl_link_mac(srv->nl, up, srv->upstream_mac) != 0) {
+		snprintf(err, errlen, "upstream %s: not an Ethernet interface", up);
+		return -1;
+	}
+	if (srv->conf.prefix_auto) {
+		struct nl_addr6 a[USED_MAX / 2];
+		struct in6_addr addrs[USED_MAX / 2];
+		uint8_t plens[USED_MAX / 2];
+		size_t n;
+		int found;
+
+		if (nl_addrs6(srv->nl, srv->upstream_index, a, ARRAY_SIZE(a), &n, err, errlen) != 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			addrs[i] = a[i].addr;
+			plens[i] = a[i].plen;
+		}
+		found = prefix_base_pick(addrs, plens, n, &srv->prefix);
+		if (found != 1) {
+			snprintf(err, errlen, "prefix = auto: upstream %s has %s global /64 address;"
+			    " set prefix = <the /64> in the config", up, found == 0 ? "no" : "more than one");
+			return -1;
+		}
+	} else {
+		srv->prefix = srv->conf.prefix;
+	}
+	prefix_format(&srv->prefix, pb, sizeof(pb));
+	log_info("upstream %s: prefix %s, sub-prefixes /%u", up, pb, srv->conf.sub_prefix_len);
+	if (sysctl_ipv6_get(up, "accept_ra", &accept_ra, err, errlen) != 0 ||
+	    sysctl_ipv6_get("all", "forwarding", &fwd, err, errlen) != 0)
+		return -1;
+	if (accept_ra == 1) {
+		if (sysctl_ipv6_set(up, "accept_ra", 2, err, errlen) != 0)
+			return -1;
+		log_info("upstream %s: accept_ra 1 -> 2, so its RA-learnt default route survives forwarding", up);
+	}
+	if (fwd != 1) {
+		if (sysctl_ipv6_set("all", "forwarding", 1, err, errlen) != 0)
+			return -1;
+		log_info("IPv6 forwarding on");
+	}
+	return 0;
 }
 
 static void
@@ -448,6 +806,7 @@ main(int argc, char **argv)
 	char err[CONF_ERR_LEN];
 	uint8_t priv[KEY_LEN];
 	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	uint64_t *idx;
 	struct timeval one = { 1, 0 };
 
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
@@ -516,9 +875,20 @@ main(int argc, char **argv)
 		srv.ev_udp4 = event_new(srv.base, srv.udp4, EV_READ | EV_PERSIST, udp_read, &srv);
 		event_add(srv.ev_udp4, NULL);
 	}
+	if (server_upstream(&srv, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	if ((idx = calloc(srv.conf.n_peers + 1, sizeof(*idx))) == NULL)
+		fatalx("out of memory");
+	alloc_init(&srv.alloc, srv.conf.sub_prefix_len);
+	if (alloc_load(srv.conf.state_dir, &srv.alloc, err, sizeof(err)) != 0 ||
+	    server_assign(&srv, &srv.conf, &srv.alloc, idx, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	for (size_t i = 0; i < srv.conf.n_peers; i++)
-		if (site_add(&srv, &srv.conf.peers[i]) != 0)
+		if (site_add(&srv, &srv.conf.peers[i], idx[i]) != 0)
 			fatalx("peer %s: cannot start", srv.conf.peers[i].name);
+	free(idx);
+	if (srv.conf.ndp_proxy != CONF_NDP_OFF && (srv.proxy = ndproxy_open(&srv, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
 	if ((srv.ctl = ctl_listen(srv.base, srv.conf.control_socket, ctl_handle, &srv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	for (int i = 0; i < 3; i++) {
@@ -531,9 +901,11 @@ main(int argc, char **argv)
 
 	event_base_dispatch(srv.base);
 
+	ndproxy_close(srv.proxy);
 	for (size_t i = 0; i < srv.n_slots; i++)
 		if (srv.sites[i] != NULL)
-			site_remove(&srv, srv.sites[i]);
+			site_remove(&srv, srv.sites[i], false);
+	alloc_free(&srv.alloc);
 	free(srv.sites);
 	ctl_close(srv.ctl);
 	for (int i = 0; i < 3; i++)

@@ -1,16 +1,19 @@
 # Shared set-up for the tunnel tests. Topology (names carry a per-run prefix):
 #
 #   [ S: v6extd ]--veth (underlay: 2001:db8:1::/64 and/or 10.99.0.0/24)--[ C: v6ext-client, bridge ]
-#        tap T: 2001:db8:99::1/64, 10.98.0.1/24                                  |
-#                                                                   veth --[ H: host 2001:db8:99::2/64, 10.98.0.2/24 ]
+#        tap T: 2001:db8:64:1:4::1/78, 10.98.0.1/24                              |
+#                                                          veth --[ H: host 2001:db8:64:1:4::2/78, 10.98.0.2/24 ]
+#
+# The site is the first sub-prefix of 2001:db8:64:1::/64: 2001:db8:64:1:4::/78.
 #
 # Every process started is killed by PID and every namespace deleted on exit.
 set -u
 . "$top_srcdir/tests/lib.sh"
-B=$top_builddir
+. "$top_srcdir/tests/netns/lib-netns.sh"
 P=v6t$$-
 S=${P}s C=${P}c H=${P}h
 D=$(mktemp -d /tmp/v6ext-test.XXXXXX)
+TAP_IP=2001:db8:64:1:4::1 HOST_IP=2001:db8:64:1:4::2
 PIDS=()
 SRV_PID= CLI_PID=
 
@@ -22,21 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ "$(id -u)" -eq 0 ] || tap_skip_all "needs root for network namespaces"
-ip netns add "${P}probe" 2>/dev/null || tap_skip_all "cannot create network namespaces here"
-ip netns del "${P}probe"
-command -v ping > /dev/null || tap_skip_all "ping (iputils-ping) is not installed"
-
-wait_for() { # wait_for TENTHS COMMAND...: poll until COMMAND succeeds
-	local n=$1; shift
-	for _ in $(seq 1 "$n"); do "$@" > /dev/null 2>&1 && return 0; sleep 0.1; done
-	return 1
-}
-quiet() { "$@" > /dev/null 2>&1; }
-show_json() { "$B/cli/v6ext" -s "$1" show --json; }
-json_get() { # json_get SOCKET PYTHON-EXPR (j is the reply)
-	/usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($2)" < <(show_json "$1")
-}
+netns_require
 
 # topology FAMILY: 6 (IPv6-only underlay), 4 (IPv4-only underlay) or 46 (both,
 # the server reached by the name vps.test: /etc/netns/C/hosts, which
@@ -68,7 +57,7 @@ topology() {
 		ip -n "$C" addr add 10.99.0.2/24 dev "${P}u1"
 		SERVER_EP="10.99.0.1:51820"
 	fi
-	ip -n "$H" addr add 2001:db8:99::2/64 dev "${P}h0" nodad
+	ip -n "$H" addr add $HOST_IP/78 dev "${P}h0" nodad
 	ip -n "$H" addr add 10.98.0.2/24 dev "${P}h0"
 	umask 077
 	"$B/cli/v6ext" genkey > "$D/server.key"
@@ -80,6 +69,7 @@ private-key-file = $D/server.key
 upstream = ${P}u0
 prefix = 2001:db8:64:1::/64
 control-socket = $D/server.sock
+state-dir = $D/state
 
 [peer home1]
 public-key = $("$B/cli/v6ext" pubkey < "$D/client.key")
@@ -109,7 +99,7 @@ start_server() {
 	wait_for 50 test -S "$D/server.sock" || return 1
 	# the control socket opens after every tap exists; address the first one
 	wait_for 50 ip -n "$S" link show "${P}t" || return 1
-	ip -n "$S" addr add 2001:db8:99::1/64 dev "${P}t" nodad
+	ip -n "$S" addr add $TAP_IP/78 dev "${P}t" nodad
 	ip -n "$S" addr add 10.98.0.1/24 dev "${P}t"
 }
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -542,6 +543,84 @@ test_format(void **state)
 	assert_string_equal(small, "2001:db");
 }
 
+/* ------------------------------------------------------ prefix = auto */
+
+/* prefix_base_pick: the one global unicast /64 among an interface's
+ * addresses. Rows list up to 5 "ADDR/PLEN" entries (as on the interface,
+ * not prefixes: host bits are set) and the answer. */
+static void
+test_base_pick(void **state)
+{
+	static const struct {
+		const char *addrs[5];
+		int ret;
+		const char *want;       /* *out when ret > 0 */
+	} rows[] = {
+		/* 1: link-local, ULA and a /128 around one global /64 */
+		{ { "fe80::5054:ff:fe12:3456/64", "fd00:1::1/64", "2001:db8:99::1/128",
+		    "2001:db8:64:1:5054:ff:fe12:3456/64" }, 1, "2001:db8:64:1::/64" },
+		/* 2: two addresses in the same /64 (SLAAC + privacy address) */
+		{ { "2001:db8:64:1:5054:ff:fe12:3456/64", "2001:db8:64:1:a1b2:c3d4:e5f6:789/64" },
+		  1, "2001:db8:64:1::/64" },
+		/* 3: two different /64s: the first is named */
+		{ { "2001:db8:64:1::1/64", "2001:db8:64:2::1/64" }, 2, "2001:db8:64:1::/64" },
+		/* 4: three, in another order: still "more than one" */
+		{ { "fe80::1/64", "2001:db8:64:3::1/64", "2001:db8:64:1::1/64", "2001:db8:64:2::1/64" },
+		  2, "2001:db8:64:3::/64" },
+		/* 5: the first /64 twice, then another */
+		{ { "2001:db8:64:1::1/64", "2001:db8:64:1::2/64", "2001:db8:64:2::1/64" },
+		  2, "2001:db8:64:1::/64" },
+		/* 6: none at all */
+		{ { NULL }, 0, NULL },
+		/* 7: only what never counts: link-local, ULA (fc00::/7, both halves),
+		 * multicast, loopback, unspecified, v4-mapped */
+		{ { "fe80::1/64", "fd00::1/64", "fc00::1/64", "ff02::1/64", "::1/64" }, 0, NULL },
+		{ { "::/64", "::ffff:192.0.2.1/64" }, 0, NULL },
+		/* 9: global, but not a /64 */
+		{ { "2001:db8:64:1::1/128", "2001:db8:64::1/48", "2001:db8:64:1::1/56",
+		    "2001:db8:64:1::1/80" }, 0, NULL },
+		/* 10: a /64 after the ones that do not count */
+		{ { "2001:db8:64:1::1/128", "fe80::1/64", "2a01:4f8:c0c:1234::1/64" },
+		  1, "2a01:4f8:c0c:1234::/64" },
+		/* 11: link-local is all of fe80::/10, up to febf */
+		{ { "febf:ffff::1/64" }, 0, NULL },
+	};
+	struct in6_addr addrs[5];
+	uint8_t plens[5];
+	struct prefix out, want;
+	char text[PREFIX_STRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		size_t n = 0;
+
+		for (; n < ARRAY_SIZE(rows[i].addrs) && rows[i].addrs[n] != NULL; n++) {
+			char buf[PREFIX_STRLEN];
+			const char *slash;
+
+			snprintf(buf, sizeof(buf), "%s", rows[i].addrs[n]);
+			slash = strchr(rows[i].addrs[n], '/');
+			assert_non_null(slash);
+			buf[slash - rows[i].addrs[n]] = '\0';
+			addrs[n] = addr_ok(buf);
+			plens[n] = (uint8_t)atoi(slash + 1);
+		}
+		memset(&out, 0xa5, sizeof(out));
+		if (prefix_base_pick(addrs, plens, n, &out) != rows[i].ret)
+			fail_msg("row %zu: got %d, want %d", i + 1,
+			    prefix_base_pick(addrs, plens, n, &out), rows[i].ret);
+		if (rows[i].ret > 0) {
+			want = parse_ok(rows[i].want);
+			prefix_format(&out, text, sizeof(text));
+			if (strcmp(text, rows[i].want) != 0)
+				fail_msg("row %zu: got %s, want %s", i + 1, text, rows[i].want);
+			assert_prefix_equal(&out, &want);
+		}
+	}
+	/* 12: n = 0 reads nothing */
+	assert_int_equal(prefix_base_pick(NULL, NULL, 0, &out), 0);
+}
+
 int
 main(void)
 {
@@ -559,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_parse_unterminated),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_base_pick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

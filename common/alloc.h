@@ -1,0 +1,74 @@
+/* alloc: which sub-prefix index each site holds, and the state file that
+ * keeps it across restarts. A site's index never changes once given: its
+ * hosts' addresses and AAAA records depend on it. Names stay in the file
+ * after their peer leaves the config, so a re-added peer gets its old
+ * sub-prefix back and no new peer inherits traffic meant for an old one.
+ *
+ * The file (state-dir/sub-prefixes) is text, one record per line:
+ *
+ *   # comment
+ *   v6ext-sub-prefixes 1 78          version, sub-prefix length
+ *   site home1 1
+ *   site home2 5
+ *   end 2                            the number of site lines: a file cut
+ *                                    short is detected, never half-read
+ */
+#ifndef V6EXT_ALLOC_H
+#define V6EXT_ALLOC_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "prefix.h"
+
+#define ALLOC_FILE     "sub-prefixes"
+#define ALLOC_VERSION  1
+#define ALLOC_FILE_MAX (4u << 20)
+
+struct alloc_entry {
+	char name[CONF_NAME_MAX + 1];
+	uint64_t index;
+};
+
+struct alloc {
+	uint8_t sub_len;
+	struct alloc_entry *v;
+	size_t n, cap;
+};
+
+void alloc_init(struct alloc *a, uint8_t sub_len);
+void alloc_free(struct alloc *a);
+/* dst (uninitialised) becomes a copy of src; -1 when out of memory. */
+int alloc_copy(struct alloc *dst, const struct alloc *src);
+const struct alloc_entry *alloc_find(const struct alloc *a, const char *name);
+
+/* Parse a state file held in memory (a, initialised, receives it). On error
+ * returns -1 with "line N: why" in err. */
+int alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t errlen);
+/* The file text for a, NUL-terminated, into a new heap buffer (*out, its
+ * length in *outlen). -1 when out of memory. */
+int alloc_build(const struct alloc *a, char **out, size_t *outlen);
+
+/* Read dir/sub-prefixes into a (an empty a when the file does not exist).
+ * A file that cannot be read or parsed, or was written for another
+ * sub-prefix length, is an error: -1 and "PATH: why" in err. */
+int alloc_load(const char *dir, struct alloc *a, char *err, size_t errlen);
+/* Write a to dir/sub-prefixes: a temporary file, fsync, rename, fsync of
+ * the directory, so a crash leaves either the old file or the new one. */
+int alloc_save(const char *dir, const struct alloc *a, char *err, size_t errlen);
+
+/* Give every peer its index (out[i] for peers[i]) and record it in a:
+ *   - sub-prefix = INDEX or PREFIX in the config: that index; an error if
+ *     it is reserved (0, or holds one of used[]) or two peers name it;
+ *   - auto: the index the state file holds for the name, unless a
+ *     configured peer now claims it; else the lowest free one.
+ * base is the /64; used[] are the upstream interface's addresses and
+ * neighbours. *changed says whether a differs from before. */
+int alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
+    const struct prefix *base, const struct in6_addr *used, size_t n_used,
+    uint64_t *out, bool *changed, char *err, size_t errlen);
+
+#endif

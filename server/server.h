@@ -1,0 +1,63 @@
+/* The server's state, shared by v6extd.c (tunnel, sites, router
+ * advertisements) and ndproxy.c (the NDP proxy on the upstream link). */
+#ifndef V6EXT_SERVER_H
+#define V6EXT_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "alloc.h"
+#include "conf.h"
+#include "hosts.h"
+#include "prefix.h"
+#include "transport.h"
+#include "tunnel.h"
+
+struct ndproxy;
+
+struct site {
+	struct server *srv;
+	struct conf_peer conf;
+	struct tunnel_peer tp;
+	int tap_fd;
+	struct event *ev_tap;
+	bool carrier;
+	uint64_t index;                 /* sub-prefix index in the /64 */
+	struct prefix sub;              /* the site's sub-prefix */
+	uint8_t mac[6];                 /* the tap's: stable across restarts */
+	struct in6_addr ll;             /* the tap's link-local address */
+	struct hosts hosts;             /* addresses seen in use in the site */
+	uint64_t next_ra_ms;            /* next periodic RA */
+	unsigned ra_initial;            /* fast initial RAs still due */
+	uint64_t rs_window_ms;          /* RS answers in the current second */
+	unsigned rs_answers;
+};
+
+struct server {
+	const char *conf_path;
+	struct conf_server conf;
+	struct event_base *base;
+	struct tunnel_responder resp;
+	struct nl_sock *nl;
+	int udp6, udp4;
+	struct event *ev_udp6, *ev_udp4, *ev_tick, *ev_sig[3];
+	struct transport_batch rx, tx6, tx4;
+	struct site **sites;            /* indexed by slot */
+	size_t n_slots;
+	struct tunnel_stats st;         /* drops before a peer is known */
+	struct ctl *ctl;
+	struct prefix prefix;           /* the /64 */
+	struct alloc alloc;             /* sub-prefix index per site name */
+	int upstream_index;
+	uint8_t upstream_mac[6];
+	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
+};
+
+/* The site whose sub-prefix holds addr, or NULL. */
+struct site *server_site_of_addr(struct server *srv, const struct in6_addr *addr);
+/* Seal a frame and send it to the site's peer; false without a session. */
+bool site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now);
+
+#endif

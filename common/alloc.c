@@ -376,6 +376,11 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 			continue;
 		if (alloc_configured(p, base, a->sub_len, &idx, err, errlen) != 0)
 			goto out;
+		if (idx >= count) {
+			alloc_error(err, errlen, "peer %s: sub-prefix index %" PRIu64 " is not below %" PRIu64
+			    " (/%u)", p->name, idx, count, a->sub_len);
+			goto out;
+		}
 		if (prefix_sub_reserved(base, a->sub_len, idx, used, n_used)) {
 			struct prefix sp;
 			char sb[PREFIX_STRLEN];
@@ -399,6 +404,13 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 		}
 	}
 	qsort(claimed, n_claimed, sizeof(*claimed), alloc_cmp_u64);
+	for (size_t i = 1; i < n_claimed; i++) {
+		if (claimed[i] == claimed[i - 1]) {
+			alloc_error(err, errlen, "two peers are configured with sub-prefix index %" PRIu64,
+			    claimed[i]);
+			goto out;
+		}
+	}
 	/* a name holding an index a configured peer now claims gives it up */
 	for (size_t i = 0; i < a->n;) {
 		const struct conf_peer *p = NULL;

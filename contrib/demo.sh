@@ -1,40 +1,57 @@
 #!/bin/bash
 # The v6ext demo, in throwaway network namespaces. Usage: contrib/demo.sh BUILD-DIR
 #
-#   [ vps: v6extd ]==== encrypted UDP over 2001:db8:1::/64 ====[ home: v6ext-client, bridge ]
-#     tap 2001:db8:99::1                                              |
-#                                                           [ vm: 2001:db8:99::2 ]
+#   [inet] ---- [isp: upstream router, the /64 on-link] ---- [vps: v6extd, prefix = auto]
+#                  |                 |                          taps v6x-home1, v6x-home2
+#             [home1: client]   [home2: client]                 (2001:db8:64:1:4::/78, :8::/78)
+#                  | br0             | br0
+#        [vm1] [vm1b]            [vm2]       static addresses in their site's /78,
+#                                            default route from v6extd's RA
 #
-# Keys are made with `v6ext genkey | v6ext pubkey`, both daemons check their
-# configuration (-n), then run; the VM and the VPS ping each other through the
-# tunnel and `v6ext show` prints both ends. Everything is removed at the end.
+# (tests/netns/lib-site.sh draws it in full.) Keys are made with `v6ext genkey
+# | v6ext pubkey`, the server's configuration is checked (-n), both homes
+# connect; the internet host pings a home VM's global address and fetches a
+# web page from it, through the tunnel; `v6ext show` prints the server's
+# view. Everything is removed at the end.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 top_srcdir=$here
 top_builddir=$(cd "${1:-build}" && pwd)
 tap_skip_all() { echo "demo: $*" >&2; exit 1; }
-. "$here/tests/netns/lib-tunnel.sh"
+. "$here/tests/netns/lib-site.sh"
 set +u
 
 step() { echo; echo "== $*"; }
-step "topology: vps ($S), home ($C), vm ($H); keys with v6ext genkey | v6ext pubkey"
-topology 6
+step "topology: inet, isp, vps, home1 + vm1 + vm1b, home2 + vm2 (namespaces ${P}*)"
+site_topology
 echo "server public key: $("$B/cli/v6ext" pubkey < "$D/server.key")"
-echo "client public key: $("$B/cli/v6ext" pubkey < "$D/client.key")"
-step "v6extd -n / v6ext-client -n"
+step "the server's configuration"
+cat "$D/server.conf"
 "$B/server/v6extd" -n -c "$D/server.conf"
-"$B/client/v6ext-client" -n -c "$D/client.conf"
-step "start both daemons"
-start_server
-start_client
-wait_for 100 session_up "$D/client.sock" || { cat "$D"/*.log; exit 1; }
-cat "$D/server.log" "$D/client.log"
-step "vm -> vps through the tunnel: ping 2001:db8:99::1"
-ip netns exec "$H" ping -c 3 -i 0.2 2001:db8:99::1
-step "vps -> vm: ping 2001:db8:99::2"
-ip netns exec "$S" ping -c 3 -i 0.2 2001:db8:99::2
+step "start v6extd and both homes' v6ext-client"
+site_start_server
+site_start_clients
+wait_for 150 eval 'peer_up "$D/server.sock" 0 && peer_up "$D/server.sock" 1' || { cat "$D"/*.log; exit 1; }
+wait_for 200 eval 'has_default $VM1 && has_default $VM2' || { cat "$D"/*.log; exit 1; }
+cat "$D/server.log"
+step "vm1's routes: the default route came from v6extd's RA"
+ip -n "$VM1" -6 route
+step "rdisc6 in vm1: what the RA says"
+ip netns exec "$VM1" rdisc6 -1 -n -w 3000 eth0 2>&1 || true
+step "inet -> vm1 ($VM1_IP), a host in a home, at its global address"
+ip netns exec "$INET" ping -c 3 -i 0.2 "$VM1_IP"
+step "inet -> vm1b ($VM1B_IP): configured, never sent a packet, reachable at once"
+ip netns exec "$INET" ping -c 1 -W 3 "$VM1B_IP"
+step "HTTP: a web server in vm1, fetched from inet"
+mkdir -p "$D/www"
+echo "hello from vm1 at home, $VM1_IP" > "$D/www/index.html"
+ip netns exec "$VM1" /usr/bin/python3 -m http.server --bind :: --directory "$D/www" 8080 > /dev/null 2>&1 & PIDS+=($!)
+wait_for 50 ip netns exec "$VM1" sh -c "ss -ltn | grep -q ':8080'"
+ip netns exec "$INET" /usr/bin/python3 -c "import urllib.request, sys; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode(), end='')" "http://[$VM1_IP]:8080/"
+step "vm2 (the other home) -> inet"
+ip netns exec "$VM2" ping -c 3 -i 0.2 "$INET_IP"
+step "the upstream router's neighbour table: only addresses that exist, all at the VPS's MAC"
+ip -n "$ISP" -6 neigh show dev vps0 | grep 2001:db8:64:1 || true
 step "v6ext show (server)"
 "$B/cli/v6ext" -s "$D/server.sock" show
-step "v6ext show (client)"
-"$B/cli/v6ext" -s "$D/client.sock" show
 step "cleaning up"

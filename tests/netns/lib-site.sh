@@ -26,6 +26,7 @@ PIDS=()
 SRV_PID= C1_PID= C2_PID=
 
 cleanup() {
+	set +e   # a script under set -e must still remove everything
 	for p in "${PIDS[@]}" $SRV_PID $C1_PID $C2_PID; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}" $SRV_PID $C1_PID $C2_PID; do wait "$p" 2>/dev/null; done
 	for n in $NSS; do ip netns del "$n" 2>/dev/null; done

@@ -18,6 +18,7 @@ PIDS=()
 SRV_PID= CLI_PID=
 
 cleanup() {
+	set +e   # a script under set -e must still remove everything
 	for p in "${PIDS[@]}" $SRV_PID $CLI_PID; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}" $SRV_PID $CLI_PID; do wait "$p" 2>/dev/null; done
 	for n in $S $C $H; do ip netns del "$n" 2>/dev/null; done

@@ -1,18 +1,15 @@
 /* alloc: sub-prefix indices per site and their state file. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "log.h"
+#include "statefile.h"
 
 #define ALLOC_MAGIC "v6ext-sub-prefixes"
 
@@ -86,6 +83,9 @@ alloc_remove_at(struct alloc *a, size_t i)
 {
 	a->v[i] = a->v[--a->n];
 }
+
+static int alloc_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 alloc_error(char *err, size_t errlen, const char *fmt, ...)
@@ -231,89 +231,32 @@ alloc_build(const struct alloc *a, char **out, size_t *outlen)
 int
 alloc_load(const char *dir, struct alloc *a, char *err, size_t errlen)
 {
-	char path[CONF_PATH_MAX + sizeof(ALLOC_FILE) + 1], why[256];
-	uint8_t *buf = NULL;
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd, rc = -1;
+	char why[256];
+	uint8_t *buf;
+	size_t len;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, ALLOC_FILE);
 	a->n = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return alloc_error(err, errlen, "%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)ALLOC_FILE_MAX) {
-		alloc_error(err, errlen, "%s: not a regular file of at most %u bytes", path, ALLOC_FILE_MAX);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		alloc_error(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	if (got != (size_t)st.st_size) {
-		alloc_error(err, errlen, "%s: short read", path);
-		goto out;
-	}
-	if (alloc_parse(buf, got, a, why, sizeof(why)) != 0) {
-		alloc_error(err, errlen, "%s: %s", path, why);
-		goto out;
-	}
-	rc = 0;
-out:
+	if ((rc = statefile_read(dir, ALLOC_FILE, ALLOC_FILE_MAX, &buf, &len, err, errlen)) != 0)
+		return rc == 1 ? 0 : -1;
+	if ((rc = alloc_parse(buf, len, a, why, sizeof(why))) != 0)
+		alloc_error(err, errlen, "%s/%s: %s", dir, ALLOC_FILE, why);
 	free(buf);
-	close(fd);
 	return rc;
 }
 
 int
 alloc_save(const char *dir, const struct alloc *a, char *err, size_t errlen)
 {
-	char path[CONF_PATH_MAX + sizeof(ALLOC_FILE) + 1], tmp[sizeof(path) + 8], *text;
-	size_t len, done = 0;
-	int fd, dfd;
+	char *text;
+	size_t len;
+	int rc;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return alloc_error(err, errlen, "%s: %s", dir, strerror(errno));
-	snprintf(path, sizeof(path), "%s/%s", dir, ALLOC_FILE);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (alloc_build(a, &text, &len) != 0)
-		return alloc_error(err, errlen, "%s: out of memory", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		alloc_error(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(text);
-		return -1;
-	}
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+		return alloc_error(err, errlen, "%s/%s: out of memory", dir, ALLOC_FILE);
+	rc = statefile_write(dir, ALLOC_FILE, text, len, err, errlen);
 	free(text);
-	if (done != len || fsync(fd) != 0) {
-		alloc_error(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		alloc_error(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	/* the rename itself is durable only once the directory is synced */
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	return rc;
 }
 
 static int

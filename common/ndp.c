@@ -119,7 +119,6 @@ ndp_parse(const uint8_t *buf, size_t len, struct ndp_msg *m)
 	size_t plen, fixed, off;
 	enum ndp_err e;
 
-	memset(m, 0, sizeof(*m));
 	if (len < FRAME_ETH_LEN + IP6_LEN || (buf[12] << 8 | buf[13]) != ETHERTYPE_IPV6)
 		return NDP_NOT_NDP;
 	ip = buf + FRAME_ETH_LEN;
@@ -130,6 +129,8 @@ ndp_parse(const uint8_t *buf, size_t len, struct ndp_msg *m)
 	/* no ICMPv6 type byte at all: nothing to judge (the kernel drops it) */
 	if (plen < 1 || len == FRAME_ETH_LEN + IP6_LEN || (fixed = ndp_fixed_len(icmp[0])) == 0)
 		return NDP_NOT_NDP;
+	/* every data frame passes here: the struct is cleared only for ND */
+	memset(m, 0, sizeof(*m));
 	m->type = icmp[0];
 	/* Ethernet may pad a short frame; the IPv6 payload length rules */
 	if (plen > len - FRAME_ETH_LEN - IP6_LEN || plen < fixed)

@@ -65,7 +65,8 @@ struct ndp_msg {
 /* Parse the Ethernet frame in buf. NDP_NOT_NDP for anything but an
  * untagged IPv6 frame carrying ICMPv6 types 133..136 directly (RFC 6980:
  * ND messages carry no fragment header); other errors say why a message
- * that is ND was invalid and must be dropped. */
+ * that is ND was invalid and must be dropped. *out is left untouched for
+ * NDP_NOT_NDP (the data path calls this on every frame). */
 enum ndp_err ndp_parse(const uint8_t *buf, size_t len, struct ndp_msg *out);
 const char *ndp_err_name(enum ndp_err e);
 

@@ -38,4 +38,20 @@ static inline void util_put_le64(uint8_t *p, uint64_t v)
 	util_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* Big-endian (network order) 64-bit loads and stores. */
+static inline uint64_t util_get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void util_put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
 #endif

@@ -1,0 +1,209 @@
+/* dhcp6_server: a stateful DHCPv6 server's answers (RFC 8415 16, 18.3). */
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dhcp6_server.h"
+
+void
+dhcp6_server_duid(const uint8_t pub[32], uint8_t duid[DHCP6_SERVER_DUID_LEN])
+{
+	static const uint8_t ctx[] = "v6ext DHCPv6 server DUID";
+	uint8_t uuid[16];
+
+	crypto_generichash_blake2b(uuid, sizeof(uuid), pub, 32, ctx, sizeof(ctx) - 1);
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x50);   /* RFC 4122 4.1.3: name-based */
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80);   /* 4.1.1: the variant */
+	duid[0] = 0;
+	duid[1] = 4;                                    /* DUID-UUID */
+	memcpy(duid + 2, uuid, sizeof(uuid));
+}
+
+/* RFC 8415 16: which messages must, may or must not carry our server ID. */
+static enum dhcp6_drop
+dhcp6_server_check(const struct dhcp6_server *srv, const struct dhcp6_msg *req)
+{
+	bool ours = req->server_id_len == srv->duid_len &&
+	    memcmp(req->server_id, srv->duid, srv->duid_len) == 0;
+
+	switch (req->type) {
+	case DHCP6_SOLICIT:
+	case DHCP6_CONFIRM:
+	case DHCP6_REBIND:
+		if (req->client_id_len == 0)
+			return DHCP6_DROP_NO_CLIENT_ID;
+		return req->server_id_len != 0 ? DHCP6_DROP_SERVER_ID : DHCP6_OK;
+	case DHCP6_REQUEST:
+	case DHCP6_RENEW:
+	case DHCP6_RELEASE:
+	case DHCP6_DECLINE:
+		if (req->client_id_len == 0)
+			return DHCP6_DROP_NO_CLIENT_ID;
+		if (req->server_id_len == 0)
+			return DHCP6_DROP_NO_SERVER_ID;
+		return ours ? DHCP6_OK : DHCP6_DROP_OTHER_SERVER;
+	case DHCP6_INFORMATION_REQUEST:
+		return req->server_id_len != 0 && !ours ? DHCP6_DROP_OTHER_SERVER : DHCP6_OK;
+	default:
+		/* Advertise, Reply, Reconfigure: a server's messages */
+		return DHCP6_DROP_TYPE;
+	}
+}
+
+static void
+dhcp6_ia_address(const struct dhcp6_server *srv, struct dhcp6_ia *out, const struct in6_addr *a,
+    uint32_t preferred, uint32_t valid)
+{
+	if (out->n_addrs >= DHCP6_ADDR_MAX)
+		return;
+	out->addrs[out->n_addrs].addr = *a;
+	out->addrs[out->n_addrs].preferred = preferred;
+	out->addrs[out->n_addrs].valid = valid;
+	out->n_addrs++;
+	/* RFC 8415 21.4: T1 and T2 from the preferred lifetime */
+	if (valid != 0) {
+		out->t1 = srv->preferred / 2;
+		out->t2 = (uint32_t)((uint64_t)srv->preferred * 4 / 5);
+	}
+}
+
+/* One IA_NA of the request: the client's address (its binding, or a new
+ * one), bound when commit; every other address the client listed goes
+ * back with lifetimes 0 (RFC 8415 18.3.4). */
+static void
+dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct dhcp6_msg *req,
+    const struct dhcp6_ia *ia, bool commit, uint64_t now, struct dhcp6_ia *out, bool *changed)
+{
+	struct lease *e = lease_find(l, srv->site, req->client_id, req->client_id_len, ia->iaid);
+	struct in6_addr a;
+
+	memset(out, 0, sizeof(*out));
+	out->iaid = ia->iaid;
+	/* a binding from another sub-prefix (the site was renumbered) is void */
+	if (e != NULL && !prefix_contains(&srv->sub, &e->addr)) {
+		lease_remove(l, e);
+		*changed = true;
+	}
+	if (lease_pick(l, srv->key, srv->site, &srv->sub, req->client_id, req->client_id_len, ia->iaid,
+	    srv->in_use, srv->in_use_ctx, &a) != 0 ||
+	    (commit && lease_commit(l, srv->site, req->client_id, req->client_id_len, ia->iaid, &a,
+	    now + srv->valid) != 0)) {
+		out->has_status = true;
+		out->status = DHCP6_NO_ADDRS_AVAIL;
+		return;
+	}
+	if (commit)
+		*changed = true;
+	dhcp6_ia_address(srv, out, &a, srv->preferred, srv->valid);
+	for (size_t i = 0; i < ia->n_addrs; i++)
+		if (memcmp(&ia->addrs[i].addr, &a, 16) != 0)
+			dhcp6_ia_address(srv, out, &ia->addrs[i].addr, 0, 0);
+}
+
+/* Release and Decline: each address the client holds in each IA. */
+static void
+dhcp6_server_let_go(const struct dhcp6_server *srv, struct leases *l, const struct dhcp6_msg *req,
+    uint64_t now, bool *changed)
+{
+	for (size_t i = 0; i < req->n_ia_na; i++) {
+		const struct dhcp6_ia *ia = &req->ia_na[i];
+		struct lease *e = lease_find(l, srv->site, req->client_id, req->client_id_len, ia->iaid);
+
+		for (size_t j = 0; j < ia->n_addrs; j++) {
+			if (e == NULL || memcmp(&e->addr, &ia->addrs[j].addr, 16) != 0)
+				continue;
+			if (req->type == DHCP6_DECLINE)
+				(void)lease_decline(l, srv->site, &e->addr, now + srv->valid);
+			else
+				lease_remove(l, e);
+			*changed = true;
+			break;
+		}
+	}
+}
+
+enum dhcp6_drop
+dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
+    const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed)
+{
+	enum dhcp6_drop d;
+	bool commit;
+
+	*changed = false;
+	if ((d = dhcp6_server_check(srv, req)) != DHCP6_OK)
+		return d;
+	memset(reply, 0, sizeof(*reply));
+	reply->type = DHCP6_REPLY;
+	reply->xid = req->xid;
+	memcpy(reply->client_id, req->client_id, req->client_id_len);
+	reply->client_id_len = req->client_id_len;
+	memcpy(reply->server_id, srv->duid, srv->duid_len);
+	reply->server_id_len = srv->duid_len;
+	reply->n_dns = srv->n_dns < DHCP6_DNS_MAX ? srv->n_dns : DHCP6_DNS_MAX;
+	memcpy(reply->dns, srv->dns, reply->n_dns * sizeof(reply->dns[0]));
+	if (srv->domains_len <= DHCP6_DOMAINS_MAX && srv->domains != NULL) {
+		memcpy(reply->domains, srv->domains, srv->domains_len);
+		reply->domains_len = srv->domains_len;
+	}
+
+	switch (req->type) {
+	case DHCP6_SOLICIT:
+	case DHCP6_REQUEST:
+	case DHCP6_RENEW:
+	case DHCP6_REBIND:
+		/* RFC 8415 18.3.1: with Rapid Commit a Solicit binds at once */
+		commit = req->type != DHCP6_SOLICIT || req->rapid_commit;
+		if (req->type == DHCP6_SOLICIT) {
+			if (req->rapid_commit) {
+				reply->rapid_commit = true;
+			} else {
+				reply->type = DHCP6_ADVERTISE;
+				/* 18.2.9: 255 tells the client to stop collecting */
+				reply->has_preference = true;
+				reply->preference = 255;
+			}
+		}
+		for (size_t i = 0; i < req->n_ia_na; i++)
+			dhcp6_server_ia(srv, l, req, &req->ia_na[i], commit, now, &reply->ia_na[i], changed);
+		reply->n_ia_na = req->n_ia_na;
+		for (size_t i = 0; i < req->n_ia_ta; i++) {
+			reply->ia_ta[i].iaid = req->ia_ta[i].iaid;
+			reply->ia_ta[i].has_status = true;
+			reply->ia_ta[i].status = DHCP6_NO_ADDRS_AVAIL;
+		}
+		reply->n_ia_ta = req->n_ia_ta;
+		for (size_t i = 0; i < req->n_ia_pd; i++) {
+			reply->ia_pd[i].iaid = req->ia_pd[i].iaid;
+			reply->ia_pd[i].has_status = true;
+			reply->ia_pd[i].status = DHCP6_NO_PREFIX_AVAIL;
+		}
+		reply->n_ia_pd = req->n_ia_pd;
+		return DHCP6_OK;
+	case DHCP6_RELEASE:
+	case DHCP6_DECLINE:
+		dhcp6_server_let_go(srv, l, req, now, changed);
+		reply->has_status = true;
+		reply->status = DHCP6_SUCCESS;
+		return DHCP6_OK;
+	case DHCP6_CONFIRM: {
+		size_t n = 0;
+		bool on_link = true;
+
+		/* 18.3.3: are the client's addresses still on this link? */
+		for (size_t i = 0; i < req->n_ia_na; i++) {
+			for (size_t j = 0; j < req->ia_na[i].n_addrs; j++, n++)
+				if (!prefix_contains(&srv->sub, &req->ia_na[i].addrs[j].addr))
+					on_link = false;
+		}
+		if (n == 0)
+			return DHCP6_DROP_NO_ADDRESS;
+		reply->has_status = true;
+		reply->status = on_link ? DHCP6_SUCCESS : DHCP6_NOT_ON_LINK;
+		return DHCP6_OK;
+	}
+	default:        /* Information-request: the options only */
+		return DHCP6_OK;
+	}
+}

@@ -1,0 +1,369 @@
+/* lease: DHCPv6 bindings, address choice and the leases file. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "lease.h"
+#include "statefile.h"
+#include "util.h"
+
+#define LEASE_MAGIC "v6ext-leases"
+
+void
+leases_init(struct leases *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void
+leases_free(struct leases *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+struct lease *
+lease_find(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct lease *e = &l->v[i];
+
+		if (e->duid_len == duid_len && duid_len != 0 && e->iaid == iaid &&
+		    memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+struct lease *
+lease_by_addr(const struct leases *l, const struct in6_addr *addr)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (memcmp(&l->v[i].addr, addr, 16) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+size_t
+lease_count(const struct leases *l, const char *site)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].site, site) == 0)
+			n++;
+	return n;
+}
+
+/* The host part of addr below a prefix of plen (65..127), as a number. */
+static uint64_t
+lease_host(const struct in6_addr *addr, unsigned plen, uint64_t *mask)
+{
+	unsigned bits = 128 - plen;
+
+	*mask = bits >= 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
+	return util_get_be64(addr->s6_addr + 8) & *mask;
+}
+
+int
+lease_pick(const struct leases *l, const uint8_t key[32], const char *site, const struct prefix *sub,
+    const uint8_t *duid, size_t duid_len, uint32_t iaid, lease_in_use_fn in_use, void *ctx,
+    struct in6_addr *out)
+{
+	const struct lease *e = lease_find(l, site, duid, duid_len, iaid);
+	crypto_generichash_blake2b_state st;
+	uint64_t mask, host, min;
+	uint8_t h[8], v[4];
+
+	if (e != NULL) {
+		*out = e->addr;
+		return 0;
+	}
+	if (sub->len < PREFIX_SUB_MIN || sub->len > PREFIX_SUB_MAX)
+		return -1;
+	(void)lease_host(&sub->addr, sub->len, &mask);
+	/* small sub-prefixes keep only the lowest 16 host parts for statics */
+	min = mask > (uint64_t)LEASE_HOST_MIN * 16 ? LEASE_HOST_MIN : 16;
+	util_put_le32(v, iaid);
+	for (uint8_t try = 0; try < LEASE_TRIES; try++) {
+		struct in6_addr a = sub->addr;
+
+		crypto_generichash_blake2b_init(&st, key, 32, sizeof(h));
+		crypto_generichash_blake2b_update(&st, (const uint8_t *)site, strlen(site) + 1);
+		crypto_generichash_blake2b_update(&st, duid, duid_len);
+		crypto_generichash_blake2b_update(&st, v, sizeof(v));
+		crypto_generichash_blake2b_update(&st, &try, 1);
+		crypto_generichash_blake2b_final(&st, h, sizeof(h));
+		host = util_get_be64(h) & mask;
+		/* RFC 2526: the top 128 host parts are reserved anycast */
+		if (host < min || host > mask - 128)
+			continue;
+		util_put_be64(a.s6_addr + 8, util_get_be64(a.s6_addr + 8) | host);
+		if (lease_by_addr(l, &a) != NULL || (in_use != NULL && in_use(ctx, &a)))
+			continue;
+		*out = a;
+		return 0;
+	}
+	return -1;
+}
+
+static struct lease *
+lease_add(struct leases *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct lease *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+int
+lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+    const struct in6_addr *addr, uint64_t expires)
+{
+	struct lease *e = lease_find(l, site, duid, duid_len, iaid);
+
+	if (duid_len == 0 || duid_len > DHCP6_DUID_MAX)
+		return -1;
+	if (e == NULL) {
+		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
+			return -1;
+		snprintf(e->site, sizeof(e->site), "%s", site);
+		memcpy(e->duid, duid, duid_len);
+		e->duid_len = duid_len;
+		e->iaid = iaid;
+	}
+	e->addr = *addr;
+	e->expires = expires;
+	return 0;
+}
+
+void
+lease_remove(struct leases *l, struct lease *e)
+{
+	*e = l->v[--l->n];
+}
+
+int
+lease_decline(struct leases *l, const char *site, const struct in6_addr *addr, uint64_t until)
+{
+	struct lease *e = lease_by_addr(l, addr);
+
+	if (e == NULL) {
+		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
+			return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	snprintf(e->site, sizeof(e->site), "%s", site);
+	e->addr = *addr;
+	e->expires = until;
+	return 0;
+}
+
+size_t
+lease_expire(struct leases *l, uint64_t now)
+{
+	size_t removed = 0;
+
+	for (size_t i = 0; i < l->n;) {
+		if (l->v[i].expires <= now) {
+			lease_remove(l, &l->v[i]);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	return removed;
+}
+
+static int lease_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+lease_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+lease_number(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0' || strlen(s) > 20)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* One record line, split at spaces (at most 7 words). */
+static int
+lease_record(char *line, struct leases *l, int *end, size_t count)
+{
+	char *w[7], *save = NULL, *t;
+	uint8_t duid[DHCP6_DUID_MAX];
+	size_t n = 0, dl = 0;
+	uint64_t v, iaid = 0, expires;
+	struct in6_addr addr;
+	struct lease *e;
+	const char *site;
+
+	for (t = strtok_r(line, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+		if (n == 7)
+			return -1;
+		w[n++] = t;
+	}
+	if (n == 2 && strcmp(w[0], "end") == 0) {
+		if (lease_number(w[1], SIZE_MAX, &v) != 0 || v != count)
+			return -1;
+		*end = 1;
+		return 0;
+	}
+	if (n == 6 && strcmp(w[0], "lease") == 0) {
+		site = w[1];
+		if (util_hex_decode(duid, sizeof(duid), &dl, w[2]) != 0 || dl < 3 ||
+		    lease_number(w[3], UINT32_MAX, &iaid) != 0 || inet_pton(AF_INET6, w[4], &addr) != 1 ||
+		    lease_number(w[5], UINT64_MAX, &expires) != 0)
+			return -1;
+	} else if (n == 4 && strcmp(w[0], "declined") == 0) {
+		site = w[1];
+		if (inet_pton(AF_INET6, w[2], &addr) != 1 || lease_number(w[3], UINT64_MAX, &expires) != 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (!conf_peer_name_valid(site) || lease_by_addr(l, &addr) != NULL ||
+	    (dl != 0 && lease_find(l, site, duid, dl, (uint32_t)iaid) != NULL) || (e = lease_add(l)) == NULL)
+		return -1;
+	snprintf(e->site, sizeof(e->site), "%s", site);
+	e->addr = addr;
+	e->expires = expires;
+	memcpy(e->duid, duid, dl);
+	e->duid_len = dl;
+	e->iaid = (uint32_t)iaid;
+	return 0;
+}
+
+int
+leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t errlen)
+{
+	char line[512];
+	size_t off = 0, records = 0;
+	int n = 0, end = 0, header = 0;
+
+	l->n = 0;
+	if (len > 0 && buf[len - 1] != '\n')
+		return lease_error(err, errlen, "truncated (the last line has no newline)");
+	while (off < len) {
+		const uint8_t *nl = memchr(buf + off, '\n', len - off);
+		size_t ll = (size_t)(nl - (buf + off));
+
+		n++;
+		if (ll >= sizeof(line) || memchr(buf + off, '\0', ll) != NULL)
+			return lease_error(err, errlen, "line %d: too long or a NUL byte", n);
+		memcpy(line, buf + off, ll);
+		line[ll] = '\0';
+		off += ll + 1;
+		if (ll == 0 || line[0] == '#')
+			continue;
+		if (end)
+			return lease_error(err, errlen, "line %d: text after the end line", n);
+		if (!header) {
+			if (strcmp(line, LEASE_MAGIC " 1") != 0)
+				return lease_error(err, errlen, "line %d: not a v6ext leases file, version 1", n);
+			header = 1;
+			continue;
+		}
+		if (lease_record(line, l, &end, records) != 0)
+			return lease_error(err, errlen, "line %d: bad record", n);
+		if (!end)
+			records++;
+	}
+	if (!header)
+		return lease_error(err, errlen, "empty or truncated (no header line)");
+	if (!end)
+		return lease_error(err, errlen, "truncated (no end line)");
+	return 0;
+}
+
+int
+leases_build(const struct leases *l, char **out, size_t *outlen)
+{
+	size_t cap = 64 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64);
+	char *buf = malloc(cap), *p = buf, a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
+
+	if (buf == NULL)
+		return -1;
+	p += sprintf(p, "# DHCPv6 leases, kept by v6extd; do not edit while it runs\n%s 1\n", LEASE_MAGIC);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct lease *e = &l->v[i];
+
+		inet_ntop(AF_INET6, &e->addr, a, sizeof(a));
+		if (e->duid_len == 0) {
+			p += sprintf(p, "declined %s %s %" PRIu64 "\n", e->site, a, e->expires);
+			continue;
+		}
+		util_hex_encode(hex, e->duid, e->duid_len);
+		p += sprintf(p, "lease %s %s %" PRIu32 " %s %" PRIu64 "\n", e->site, hex, e->iaid, a, e->expires);
+	}
+	p += sprintf(p, "end %zu\n", l->n);
+	*out = buf;
+	*outlen = (size_t)(p - buf);
+	return 0;
+}
+
+int
+leases_load(const char *dir, struct leases *l, char *err, size_t errlen)
+{
+	char why[256];
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	l->n = 0;
+	if ((rc = statefile_read(dir, LEASE_FILE, LEASE_FILE_MAX, &buf, &len, err, errlen)) != 0)
+		return rc == 1 ? 0 : -1;
+	if ((rc = leases_parse(buf, len, l, why, sizeof(why))) != 0)
+		lease_error(err, errlen, "%s/%s: %s", dir, LEASE_FILE, why);
+	free(buf);
+	return rc;
+}
+
+int
+leases_save(const char *dir, const struct leases *l, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (leases_build(l, &text, &len) != 0)
+		return lease_error(err, errlen, "%s/%s: out of memory", dir, LEASE_FILE);
+	rc = statefile_write(dir, LEASE_FILE, text, len, err, errlen);
+	free(text);
+	return rc;
+}

@@ -6,6 +6,7 @@
 #define V6EXT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define CLI_PROG "v6ext"
 
@@ -19,5 +20,18 @@ int cli_genkey(const struct cli *cli, int argc, char *argv[]);
 int cli_pubkey(const struct cli *cli, int argc, char *argv[]);
 /* show.c */
 int cli_show(const struct cli *cli, int argc, char *argv[]);
+/* One line of a daemon's reply, split at '='. */
+struct kv {
+	char *key, *val;
+};
+/* Send req to the daemon (cli->socket or the default) and split its reply,
+ * checked line by line, into *kv (n pairs, pointing into *reply; free
+ * both). -1 after printing why. */
+int cli_request(const struct cli *cli, const char *req, struct kv **kv, size_t *n, char **reply);
+bool cli_is_number(const char *s);
+/* s as a JSON string, escaped. */
+void cli_json_string(const char *s);
+/* leases.c */
+int cli_leases(const struct cli *cli, int argc, char *argv[]);
 
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,8 @@
 #include "ctl.h"
 #include "ctl_proto.h"
 
-struct kv {
-	char *key, *val;
-};
-
-static bool
-show_is_number(const char *s)
+bool
+cli_is_number(const char *s)
 {
 	if (*s == '\0' || strlen(s) > 20)
 		return false;
@@ -47,13 +44,13 @@ show_parse(char *reply, struct kv **out, size_t *n, int *err_no)
 			return -1;
 		*eq = '\0';
 		for (char *p = line; *p; p++)
-			if (!(islower((unsigned char)*p) || *p == '_'))
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
 				return -1;
 		for (char *p = eq + 1; *p; p++)
 			if (!isprint((unsigned char)*p))
 				return -1;
 		if (strcmp(line, "errno") == 0) {
-			if (!show_is_number(eq + 1))
+			if (!cli_is_number(eq + 1))
 				return -1;
 			*err_no = atoi(eq + 1);
 			continue;
@@ -71,8 +68,8 @@ show_parse(char *reply, struct kv **out, size_t *n, int *err_no)
 	return *err_no < 0 ? -1 : 0;
 }
 
-static void
-json_string(const char *s)
+void
+cli_json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -96,7 +93,7 @@ show_json(const struct kv *kv, size_t n)
 			if (drops_open)
 				printf("}");
 			printf("%s{\"name\":", peers_open ? "}," : ",\"peers\":[");
-			json_string(kv[i].val);
+			cli_json_string(kv[i].val);
 			peers_open = in_peer = true;
 			drops_open = false;
 			first = false;
@@ -112,12 +109,12 @@ show_json(const struct kv *kv, size_t n)
 			first = false;
 		}
 		printf("%s", first ? "" : ",");
-		json_string(drop ? kv[i].key + 5 : kv[i].key);
+		cli_json_string(drop ? kv[i].key + 5 : kv[i].key);
 		putchar(':');
-		if (show_is_number(kv[i].val))
+		if (cli_is_number(kv[i].val))
 			printf("%s", kv[i].val);
 		else
-			json_string(kv[i].val);
+			cli_json_string(kv[i].val);
 		first = false;
 	}
 	if (drops_open)
@@ -154,7 +151,7 @@ show_block(const struct kv *kv, size_t from, size_t to)
 			continue;
 		printf("  %s: %s\n", k, kv[i].val);
 	}
-	if (show_is_number(hs) && strcmp(hs, "0") != 0)
+	if (cli_is_number(hs) && strcmp(hs, "0") != 0)
 		printf("  latest handshake: %lld seconds ago\n", (long long)time(NULL) - atoll(hs));
 	if (*show_get(kv, from, to, "rx_bytes"))
 		printf("  transfer: %s B received (%s packets), %s B sent (%s packets)\n",
@@ -187,39 +184,54 @@ show_text(const struct kv *kv, size_t n)
 }
 
 int
-cli_show(const struct cli *cli, int argc, char *argv[])
+cli_request(const struct cli *cli, const char *req, struct kv **kv, size_t *n, char **reply)
 {
 	const char *path = cli->socket;
-	char err[512], *reply;
-	struct kv *kv;
-	size_t n;
+	char err[512];
 	int err_no;
+
+	*kv = NULL;
+	if (path == NULL)
+		path = access(CONF_DEFAULT_SERVER_SOCK, F_OK) == 0 ? CONF_DEFAULT_SERVER_SOCK : CONF_DEFAULT_CLIENT_SOCK;
+	if ((*reply = ctl_request(path, req, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", CLI_PROG, err);
+		return -1;
+	}
+	if (show_parse(*reply, kv, n, &err_no) != 0) {
+		fprintf(stderr, "%s: %s: malformed reply from the daemon\n", CLI_PROG, path);
+		free(*kv);
+		free(*reply);
+		return -1;
+	}
+	if (err_no != 0) {
+		fprintf(stderr, "%s: %s: %s\n", CLI_PROG, req, err_no == EINVAL ?
+		    "this daemon does not know the command" : strerror(err_no));
+		free(*kv);
+		free(*reply);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_show(const struct cli *cli, int argc, char *argv[])
+{
+	struct kv *kv;
+	char *reply;
+	size_t n;
 
 	if (argc > 1) {
 		fprintf(stderr, "Usage: %s [-s SOCKET] show [--json]\n", CLI_PROG);
 		return 1;
 	}
 	(void)argv;
-	if (path == NULL)
-		path = access(CONF_DEFAULT_SERVER_SOCK, F_OK) == 0 ? CONF_DEFAULT_SERVER_SOCK : CONF_DEFAULT_CLIENT_SOCK;
-	if ((reply = ctl_request(path, "show", err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s: %s\n", CLI_PROG, err);
+	if (cli_request(cli, "show", &kv, &n, &reply) != 0)
 		return 1;
-	}
-	if (show_parse(reply, &kv, &n, &err_no) != 0) {
-		fprintf(stderr, "%s: %s: malformed reply from the daemon\n", CLI_PROG, path);
-		free(kv);
-		free(reply);
-		return 1;
-	}
-	if (err_no != 0) {
-		fprintf(stderr, "%s: show: %s\n", CLI_PROG, strerror(err_no));
-	} else if (cli->json) {
+	if (cli->json)
 		show_json(kv, n);
-	} else {
+	else
 		show_text(kv, n);
-	}
 	free(kv);
 	free(reply);
-	return err_no != 0;
+	return 0;
 }

@@ -24,6 +24,7 @@ static int v6ext_help(const struct cli *cli, int argc, char *argv[]);
 
 static const struct v6ext_cmd v6ext_cmds[] = {
 	{ "show", cli_show, "Shows the daemon's peers, sessions, traffic and drops" },
+	{ "leases", cli_leases, "Lists the DHCPv6 leases v6extd holds, per site" },
 	{ "genkey", cli_genkey, "Generates a new private key and writes it to stdout" },
 	{ "pubkey", cli_pubkey, "Reads a private key from stdin and writes its public key to stdout" },
 	{ "help", v6ext_help, "Shows this help" },

@@ -37,6 +37,7 @@
 #include <ini.h>
 
 #include "conf.h"
+#include "dhcp6.h"
 
 /* The largest file conf_*_load() reads. */
 #define CONF_FILE_MAX       (4 * 1024 * 1024)  /* room for CONF_PEERS_MAX peers */
@@ -146,6 +147,8 @@ static int conf_set_path(struct conf_ctx *, const struct conf_key *, void *, con
 static int conf_set_ifname(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_u8(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_u16(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_u32(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_search(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_bool(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_key(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_user(struct conf_ctx *, const struct conf_key *, void *, const char *);
@@ -170,6 +173,11 @@ static const struct conf_key conf_server_keys[] = {
 	{ "mtu", conf_set_u16, CONF_FIELD(struct conf_server, mtu), .min = CONF_MTU_MIN, .max = CONF_MTU_MAX },
 	{ "ndp-proxy", conf_set_ndp, CONF_FIELD(struct conf_server, ndp_proxy) },
 	{ "dhcpv6", conf_set_bool, CONF_FIELD(struct conf_server, dhcpv6) },
+	{ "dns-search", conf_set_search, CONF_FIELD(struct conf_server, dns_search) },
+	{ "dhcpv6-preferred-lifetime", conf_set_u32, CONF_FIELD(struct conf_server, dhcpv6_preferred),
+	    .min = CONF_LIFETIME_MIN, .max = CONF_LIFETIME_MAX },
+	{ "dhcpv6-valid-lifetime", conf_set_u32, CONF_FIELD(struct conf_server, dhcpv6_valid),
+	    .min = CONF_LIFETIME_MIN, .max = CONF_LIFETIME_MAX },
 	{ "state-dir", conf_set_path, CONF_FIELD(struct conf_server, state_dir) },
 	{ "control-socket", conf_set_path, CONF_FIELD(struct conf_server, control_socket) },
 	{ "metrics-listen", conf_set_metrics, CONF_FIELD(struct conf_server, metrics_listen) },
@@ -581,6 +589,34 @@ conf_set_u16(struct conf_ctx *ctx, const struct conf_key *k, void *base, const c
 	if (conf_parse_uint(ctx, k->name, v, k->min, k->max, &n) == -1)
 		return -1;
 	*(uint16_t *)conf_field(base, k) = (uint16_t)n;
+	return 0;
+}
+
+static int
+conf_set_u32(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	uint64_t n;
+
+	if (conf_parse_uint(ctx, k->name, v, k->min, k->max, &n) == -1)
+		return -1;
+	*(uint32_t *)conf_field(base, k) = (uint32_t)n;
+	return 0;
+}
+
+/* dns-search = lab.example, example.org: kept in DHCPv6's wire form
+ * (RFC 1035 names, RFC 3646 option 24). */
+static int
+conf_set_search(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = base;
+	char vb[CONF_VIS_LEN];
+
+	if (dhcp6_encode_domains(v, srv->dns_search, sizeof(srv->dns_search), &srv->dns_search_len) != 0 ||
+	    srv->dns_search_len == 0) {
+		conf_error(ctx, "%s '%s' is not a list of domain names (labels of 1..63 letters, digits,"
+		    " '-', names up to 253, %zu bytes in all)", k->name, conf_vis(vb, v), sizeof(srv->dns_search));
+		return -1;
+	}
 	return 0;
 }
 
@@ -1439,6 +1475,8 @@ conf_server_parse(const char *name, const uint8_t *buf, size_t len,
 	out->mtu = CONF_DEFAULT_MTU;
 	out->ndp_proxy = CONF_NDP_AUTO;
 	out->dhcpv6 = true;
+	out->dhcpv6_preferred = CONF_DEFAULT_PREFERRED;
+	out->dhcpv6_valid = CONF_DEFAULT_VALID;
 	snprintf(out->state_dir, sizeof(out->state_dir), "%s", CONF_DEFAULT_STATE_DIR);
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_SERVER_SOCK);
 	ctx.srv = out;
@@ -1447,6 +1485,10 @@ conf_server_parse(const char *name, const uint8_t *buf, size_t len,
 	if (ctx.eof && ctx.server_line == 0)
 		conf_error_at(&ctx, 0, "[server] needs %s", conf_server_keys[0].name);
 	conf_check_peers(&ctx, ctx.eof);
+	if (ctx.eof && out->dhcpv6_preferred > out->dhcpv6_valid)
+		conf_error_at(&ctx, ctx.server_line, "dhcpv6-preferred-lifetime %" PRIu32
+		    " is longer than dhcpv6-valid-lifetime %" PRIu32 " (RFC 8415 21.6)",
+		    out->dhcpv6_preferred, out->dhcpv6_valid);
 
 	conf_ctx_done(&ctx, err, errlen);
 	if (ctx.failed) {

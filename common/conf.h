@@ -35,6 +35,12 @@
  * 94 = 1406) or IPv4 20 (1460 - 74 = 1386). 1380 fits both and leaves room
  * for one 802.1Q tag. docs/PROTOCOL.md has the table. */
 #define CONF_DEFAULT_MTU       1380
+/* DHCPv6 address lifetimes (RFC 8415 21.6): preferred 12 h, valid 1 day;
+ * T1 and T2 are 0.5 and 0.8 of the preferred lifetime. */
+#define CONF_DEFAULT_PREFERRED 43200
+#define CONF_DEFAULT_VALID     86400
+#define CONF_LIFETIME_MIN      60
+#define CONF_LIFETIME_MAX      31536000     /* a year */
 /* Fixed paths, as operators expect them whatever the install prefix. */
 #define CONF_DEFAULT_STATE_DIR "/var/lib/v6ext"
 #define CONF_DEFAULT_SERVER_SOCK "/run/v6ext/v6extd.sock"
@@ -70,6 +76,10 @@ struct conf_server {
 	uint16_t mtu;                       /* CONF_MTU_MIN..CONF_MTU_MAX */
 	enum conf_ndp_mode ndp_proxy;       /* default auto */
 	bool dhcpv6;                        /* on | off, default on */
+	uint8_t dns_search[256];            /* dns-search, DHCPv6 wire form */
+	size_t dns_search_len;              /* 0: none */
+	uint32_t dhcpv6_preferred;          /* address lifetimes, seconds */
+	uint32_t dhcpv6_valid;
 	char state_dir[CONF_PATH_MAX];
 	char control_socket[CONF_SOCK_MAX + 1];
 	bool metrics_enabled;               /* metrics-listen set */

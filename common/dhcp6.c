@@ -51,6 +51,7 @@ dhcp6_drop_name(enum dhcp6_drop d)
 		[DHCP6_DROP_NO_ADDRESS] = "dhcp6_no_address",
 		[DHCP6_DROP_BAD_UDP] = "dhcp6_bad_udp",
 		[DHCP6_DROP_NOT_LINK_LOCAL] = "dhcp6_not_link_local",
+		[DHCP6_DROP_RATE] = "dhcp6_rate_limited",
 	};
 
 	return d < DHCP6_DROP_MAX && names[d] != NULL ? names[d] : "dhcp6_unknown";
@@ -389,6 +390,11 @@ dhcp6_encode_domains(const char *list, uint8_t *out, size_t cap, size_t *len)
 
 			if (l == 0 || l > 63 || n + 1 + l + 1 > cap)
 				return -1;
+			/* RFC 1123 2.1 host names (and '_', seen in service names) */
+			for (size_t i = 0; i < l; i++)
+				if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+				    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+					return -1;
 			out[n++] = (uint8_t)l;
 			memcpy(out + n, s, l);
 			n += l;

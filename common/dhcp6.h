@@ -62,6 +62,7 @@ enum dhcp6_drop {
 	DHCP6_DROP_NO_ADDRESS,          /* a Confirm with no address to confirm */
 	DHCP6_DROP_BAD_UDP,             /* UDP length or checksum wrong, or extension headers */
 	DHCP6_DROP_NOT_LINK_LOCAL,      /* a client speaks from its link-local address */
+	DHCP6_DROP_RATE,                /* over the per-site message rate */
 	DHCP6_DROP_MAX
 };
 const char *dhcp6_drop_name(enum dhcp6_drop d);

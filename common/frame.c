@@ -161,3 +161,68 @@ frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size
 	icmp[3] = (uint8_t)sum;
 	return l2 + IPV6_HDR_LEN + icmp_len;
 }
+
+int
+frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u)
+{
+	const uint8_t *ip = buf + FRAME_ETH_LEN, *udp = ip + IPV6_HDR_LEN;
+	size_t plen, ulen;
+
+	if (len < FRAME_ETH_LEN + IPV6_HDR_LEN || (buf[12] << 8 | buf[13]) != ETHERTYPE_IPV6 ||
+	    (ip[0] >> 4) != 6 || ip[6] != NH_UDP)
+		return 0;
+	plen = (size_t)(ip[4] << 8 | ip[5]);
+	if (plen > len - FRAME_ETH_LEN - IPV6_HDR_LEN || plen < 8)
+		return -1;
+	/* the ports first: a broken datagram is still counted by its port */
+	u->sport = (uint16_t)(udp[0] << 8 | udp[1]);
+	u->dport = (uint16_t)(udp[2] << 8 | udp[3]);
+	ulen = (size_t)(udp[4] << 8 | udp[5]);
+	if (ulen != plen || (udp[6] == 0 && udp[7] == 0) || frame_l4_checksum(ip, udp, ulen, NH_UDP) != 0)
+		return -1;
+	memcpy(u->eth_dst, buf, 6);
+	memcpy(u->eth_src, buf + 6, 6);
+	memcpy(&u->src, ip + 8, 16);
+	memcpy(&u->dst, ip + 24, 16);
+	u->hop_limit = ip[7];
+	u->payload = udp + 8;
+	u->len = ulen - 8;
+	return 1;
+}
+
+size_t
+frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap)
+{
+	uint8_t *ip = out + FRAME_ETH_LEN, *udp = ip + IPV6_HDR_LEN;
+	size_t ulen = 8 + u->len;
+	uint16_t sum;
+
+	if (ulen > 0xffff || cap < FRAME_ETH_LEN + IPV6_HDR_LEN + ulen)
+		return 0;
+	memcpy(out, u->eth_dst, 6);
+	memcpy(out + 6, u->eth_src, 6);
+	out[12] = ETHERTYPE_IPV6 >> 8;
+	out[13] = ETHERTYPE_IPV6 & 0xff;
+	memset(ip, 0, IPV6_HDR_LEN);
+	ip[0] = 0x60;
+	ip[4] = (uint8_t)(ulen >> 8);
+	ip[5] = (uint8_t)ulen;
+	ip[6] = NH_UDP;
+	ip[7] = u->hop_limit;
+	memcpy(ip + 8, &u->src, 16);
+	memcpy(ip + 24, &u->dst, 16);
+	udp[0] = (uint8_t)(u->sport >> 8);
+	udp[1] = (uint8_t)u->sport;
+	udp[2] = (uint8_t)(u->dport >> 8);
+	udp[3] = (uint8_t)u->dport;
+	udp[4] = (uint8_t)(ulen >> 8);
+	udp[5] = (uint8_t)ulen;
+	udp[6] = udp[7] = 0;
+	memmove(udp + 8, u->payload, u->len);
+	sum = frame_l4_checksum(ip, udp, ulen, NH_UDP);
+	if (sum == 0)
+		sum = 0xffff;   /* RFC 768: a computed 0 is sent as all ones */
+	udp[6] = (uint8_t)(sum >> 8);
+	udp[7] = (uint8_t)sum;
+	return FRAME_ETH_LEN + IPV6_HDR_LEN + ulen;
+}

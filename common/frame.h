@@ -32,6 +32,25 @@ enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *
 #define FRAME_PTB_MAX (FRAME_ETH_LEN + 4 + 1280)
 size_t frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size_t cap);
 
+/* A UDP datagram in an untagged IPv6 frame, UDP right after the IPv6
+ * header (what DHCPv6 on a link looks like). */
+struct frame_udp6 {
+	uint8_t eth_dst[6], eth_src[6];
+	struct in6_addr src, dst;
+	uint8_t hop_limit;
+	uint16_t sport, dport;
+	const uint8_t *payload;         /* into the parsed frame */
+	size_t len;
+};
+/* 1: u describes the datagram, its UDP length and checksum checked;
+ * 0: not such a frame; -1: UDP, but its length or checksum is wrong
+ * (RFC 8200 8.1: a zero checksum is wrong in IPv6); the ports are set
+ * when the UDP header is there at all, so such a datagram can be counted
+ * by its port. */
+int frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u);
+/* Write u as a frame into out, checksum set. 0 if it does not fit cap. */
+size_t frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap);
+
 /* RFC 8200 8.1: the Internet checksum of an upper-layer message l4 (len
  * bytes, its checksum field zero, or as received to verify: then the result
  * is 0) with the pseudo-header taken from the IPv6 header at ip. */

@@ -100,6 +100,12 @@ hosts_fresh(const struct hosts *h, const struct in6_addr *addr, uint64_t now)
 	return h->v[i].seen_ms != 0 && now - h->v[i].seen_ms < HOSTS_FRESH_MS;
 }
 
+bool
+hosts_known(const struct hosts *h, const struct in6_addr *addr)
+{
+	return h->cap != 0 && h->v[hosts_slot(h, addr)].seen_ms != 0;
+}
+
 void
 hosts_expire(struct hosts *h, uint64_t now)
 {

@@ -36,6 +36,8 @@ void hosts_free(struct hosts *h);
 int hosts_learn(struct hosts *h, const struct in6_addr *addr, uint64_t now);
 /* Seen within HOSTS_FRESH_MS. */
 bool hosts_fresh(const struct hosts *h, const struct in6_addr *addr, uint64_t now);
+/* In the table at all (seen within HOSTS_EXPIRE_MS). */
+bool hosts_known(const struct hosts *h, const struct in6_addr *addr);
 /* Forget addresses silent for HOSTS_EXPIRE_MS. */
 void hosts_expire(struct hosts *h, uint64_t now);
 static inline size_t hosts_count(const struct hosts *h) { return h->n; }

@@ -117,6 +117,8 @@ lease_pick(const struct leases *l, const uint8_t key[32], const char *site, cons
 static struct lease *
 lease_add(struct leases *l)
 {
+	if (l->n >= LEASE_TOTAL_MAX)
+		return NULL;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		struct lease *v = realloc(l->v, cap * sizeof(*v));

@@ -26,6 +26,7 @@
 #define LEASE_FILE      "leases"
 #define LEASE_FILE_MAX  (16u << 20)
 #define LEASE_SITE_MAX  1024            /* bindings per site */
+#define LEASE_TOTAL_MAX 65536           /* in all: the file stays under 16 MiB */
 #define LEASE_TRIES     16              /* candidate addresses per client */
 /* Host parts below this are never handed out: they are for static
  * addresses (2001:db8:64:1:4::10), and the router's own would be there. */
@@ -62,7 +63,8 @@ typedef bool (*lease_in_use_fn)(void *ctx, const struct in6_addr *addr);
 int lease_pick(const struct leases *l, const uint8_t key[32], const char *site, const struct prefix *sub,
     const uint8_t *duid, size_t duid_len, uint32_t iaid, lease_in_use_fn in_use, void *ctx,
     struct in6_addr *out);
-/* Record (or extend) a binding. -1 when the site holds LEASE_SITE_MAX. */
+/* Record (or extend) a binding. -1 when the site holds LEASE_SITE_MAX or
+ * the table LEASE_TOTAL_MAX. */
 int lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct in6_addr *addr, uint64_t expires);
 /* Take addr out of the pool until `until` (a Decline, RFC 8415 18.3.8): any

@@ -5,14 +5,16 @@
 #                  |                 |                          taps v6x-home1, v6x-home2
 #             [home1: client]   [home2: client]                 (2001:db8:64:1:4::/78, :8::/78)
 #                  | br0             | br0
-#        [vm1] [vm1b]            [vm2]       static addresses in their site's /78,
-#                                            default route from v6extd's RA
+#        [vm1] [vm1b] [vm1d]     [vm2]       vm1, vm1b, vm2: static addresses in their site's /78;
+#                                            vm1d: dhclient -6 gets one from v6extd's DHCPv6;
+#                                            every default route from v6extd's RA
 #
 # (tests/netns/lib-site.sh draws it in full.) Keys are made with `v6ext genkey
 # | v6ext pubkey`, the server's configuration is checked (-n), both homes
 # connect; the internet host pings a home VM's global address and fetches a
-# web page from it, through the tunnel; `v6ext show` prints the server's
-# view. Everything is removed at the end.
+# web page from it, through the tunnel; a VM running dhclient -6 gets its
+# address by DHCPv6 and is reached too; `v6ext leases` and `v6ext show`
+# print the server's view. Everything is removed at the end.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 top_srcdir=$here
@@ -20,6 +22,9 @@ top_builddir=$(cd "${1:-build}" && pwd)
 tap_skip_all() { echo "demo: $*" >&2; exit 1; }
 . "$here/tests/netns/lib-site.sh"
 set +u
+VM1D=${P}vm1d
+EXTRA_VMS="$VM1D:$H1"
+SERVER_EXTRA="dns-search = lab.example"
 
 step() { echo; echo "== $*"; }
 step "topology: inet, isp, vps, home1 + vm1 + vm1b, home2 + vm2 (namespaces ${P}*)"
@@ -42,6 +47,17 @@ step "inet -> vm1 ($VM1_IP), a host in a home, at its global address"
 ip netns exec "$INET" ping -c 3 -i 0.2 "$VM1_IP"
 step "inet -> vm1b ($VM1B_IP): configured, never sent a packet, reachable at once"
 ip netns exec "$INET" ping -c 1 -W 3 "$VM1B_IP"
+step "vm1d runs dhclient -6: DHCPv6 gives it an address in home1's /78 and the DNS servers"
+printf '#!/bin/sh\nDHCP6_LOG=%s exec %s "$@"\n' "$D/vm1d.events" "$here/tests/netns/dhcp6-script.sh" > "$D/vm1d-script"
+chmod +x "$D/vm1d-script"
+ip netns exec "$VM1D" dhclient -6 -d -lf "$D/vm1d.leases" -pf "$D/vm1d.pid" -sf "$D/vm1d-script" eth0 > /dev/null 2>&1 & PIDS+=($!)
+wait_for 150 grep -q BOUND6 "$D/vm1d.events" || { cat "$D"/*.log; exit 1; }
+grep BOUND6 "$D/vm1d.events"
+a1d=$(ip -n "$VM1D" -6 addr show dev eth0 scope global | awk '/inet6/ {sub("/.*", "", $2); print $2; exit}')
+step "v6ext leases"
+"$B/cli/v6ext" -s "$D/server.sock" leases
+step "inet -> vm1d ($a1d), the address DHCPv6 gave it"
+ip netns exec "$INET" ping -c 3 -i 0.2 "$a1d"
 step "HTTP: a web server in vm1, fetched from inet"
 mkdir -p "$D/www"
 echo "hello from vm1 at home, $VM1_IP" > "$D/www/index.html"

@@ -10,6 +10,9 @@
 
 #include "alloc.h"
 #include "conf.h"
+#include "dhcp6.h"
+#include "dhcp6_server.h"
+#include "lease.h"
 #include "hosts.h"
 #include "prefix.h"
 #include "transport.h"
@@ -33,6 +36,9 @@ struct site {
 	unsigned ra_initial;            /* fast initial RAs still due */
 	uint64_t rs_window_ms;          /* RS answers in the current second */
 	unsigned rs_answers;
+	uint64_t dhcp6_drops[DHCP6_DROP_MAX];
+	uint64_t dhcp6_window_ms;       /* DHCPv6 messages in the current second */
+	unsigned dhcp6_count;
 };
 
 struct server {
@@ -53,6 +59,10 @@ struct server {
 	int upstream_index;
 	uint8_t upstream_mac[6];
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
+	struct leases leases;           /* DHCPv6 bindings of every site */
+	uint8_t duid[DHCP6_SERVER_DUID_LEN];
+	uint64_t next_expire_ms;        /* next sweep of expired leases */
+	bool leases_dirty;              /* written at the next tick: one fsync a second at most */
 };
 
 /* The site whose sub-prefix holds addr, or NULL. */

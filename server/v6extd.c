@@ -19,9 +19,12 @@
 #include "alloc.h"
 #include "conf.h"
 #include "ctl.h"
+#include "dhcp6.h"
+#include "dhcp6_server.h"
 #include "frame.h"
 #include "hosts.h"
 #include "keys.h"
+#include "lease.h"
 #include "log.h"
 #include "ndp.h"
 #include "ndproxy.h"
@@ -36,6 +39,9 @@
 #define SITES_MAX 65536         /* slot is the low 16 bits of our indices */
 #define PKT_CAP   (WIRE_DATA_MAX_LEN)
 #define USED_MAX  1024          /* upstream addresses and neighbours read */
+#define SITE_FRAME_MAX 1514     /* what the daemon itself sends into a site */
+#define LEASE_SWEEP_MS (60u * 1000)
+#define DHCP6_PER_SECOND 20     /* messages answered per site and second */
 
 /* Router advertisements into each site (RFC 4861 6.2.1 and 10, with
  * radvd's defaults): periodic at a random interval of 200..600 s, the
@@ -102,10 +108,10 @@ server_send(struct server *srv, const struct endpoint *ep, const void *buf, size
 bool
 site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 {
-	uint8_t pkt[WIRE_DATA_MIN_LEN + NDP_FRAME_MAX];
+	uint8_t pkt[WIRE_DATA_MIN_LEN + SITE_FRAME_MAX];
 	size_t plen;
 
-	if (len > NDP_FRAME_MAX || s->tp.ep.len == 0 || !tunnel_peer_live(&s->tp, now))
+	if (len > SITE_FRAME_MAX || s->tp.ep.len == 0 || !tunnel_peer_live(&s->tp, now))
 		return false;
 	memcpy(pkt + WIRE_DATA_HEADER_LEN, frame, len);
 	if (tunnel_seal_data(&s->tp, pkt, len, sizeof(pkt), now, &plen) != TUNNEL_OK)
@@ -334,6 +340,87 @@ site_answer_rs(struct site *s, const struct ndp_msg *m, uint64_t now)
 		site_send_ra(s, &m->src, m->eth_src, false, now);
 }
 
+/* All DHCP relay agents and servers (RFC 8415 7.1), or our address. */
+static bool
+site_dhcp6_for_us(const struct site *s, const struct in6_addr *dst)
+{
+	static const uint8_t all[16] = { 0xff, 0x02, [13] = 0x01, [15] = 0x02 };
+
+	return memcmp(dst, all, 16) == 0 || memcmp(dst, &s->ll, 16) == 0;
+}
+
+static bool
+site_addr_in_use(void *ctx, const struct in6_addr *addr)
+{
+	return hosts_known(&((struct site *)ctx)->hosts, addr);
+}
+
+static void
+server_save_leases(struct server *srv)
+{
+	char err[512];
+
+	if (leases_save(srv->conf.state_dir, &srv->leases, err, sizeof(err)) != 0)
+		log_warnx("DHCPv6: %s", err);
+}
+
+/* A DHCPv6 client message from the site (RFC 8415 7.1: to ff02::1:2, or
+ * to us): answered here, never passed to the kernel. Returns the drop
+ * reason, or DHCP6_OK when answered. */
+static enum dhcp6_drop
+site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
+{
+	struct server *srv = s->srv;
+	const struct conf_server *c = &srv->conf;
+	struct dhcp6_server ds = {
+		.site = s->conf.name, .sub = s->sub,
+		.duid = srv->duid, .duid_len = sizeof(srv->duid),
+		.dns = c->dns, .n_dns = c->n_dns,
+		.domains = c->dns_search, .domains_len = c->dns_search_len,
+		.preferred = c->dhcpv6_preferred, .valid = c->dhcpv6_valid,
+		.key = srv->resp.pub, .in_use = site_addr_in_use, .in_use_ctx = s,
+	};
+	struct dhcp6_msg req, reply;
+	struct frame_udp6 out = {
+		.src = s->ll, .dst = u->src, .hop_limit = 255,
+		.sport = DHCP6_SERVER_PORT, .dport = DHCP6_CLIENT_PORT,
+	};
+	uint8_t msg[DHCP6_MSG_MAX], frame[SITE_FRAME_MAX];
+	enum dhcp6_drop d;
+	bool changed;
+	size_t len;
+
+	/* RFC 8415 13.1: clients speak from their link-local address */
+	if (!IN6_IS_ADDR_LINKLOCAL(&u->src))
+		return DHCP6_DROP_NOT_LINK_LOCAL;
+	/* a site spraying messages must not cost the VPS more than this */
+	if (now - s->dhcp6_window_ms >= 1000) {
+		s->dhcp6_window_ms = now;
+		s->dhcp6_count = 0;
+	}
+	if (s->dhcp6_count++ >= DHCP6_PER_SECOND)
+		return DHCP6_DROP_RATE;
+	if ((d = dhcp6_parse(u->payload, u->len, &req)) != DHCP6_OK ||
+	    (d = dhcp6_server_answer(&ds, &srv->leases, &req, (uint64_t)time(NULL), &reply, &changed)) != DHCP6_OK)
+		return d;
+	srv->leases_dirty |= changed;
+	/* what is bound is reachable from the internet before the host
+	 * sends a packet: the NDP proxy knows it now */
+	for (size_t i = 0; reply.type == DHCP6_REPLY && i < reply.n_ia_na; i++)
+		for (size_t j = 0; j < reply.ia_na[i].n_addrs; j++)
+			if (reply.ia_na[i].addrs[j].valid != 0)
+				(void)hosts_learn(&s->hosts, &reply.ia_na[i].addrs[j].addr, now);
+	if ((len = dhcp6_build(&reply, msg, sizeof(msg))) == 0)
+		return DHCP6_OK;
+	memcpy(out.eth_dst, u->eth_src, 6);
+	memcpy(out.eth_src, s->mac, 6);
+	out.payload = msg;
+	out.len = len;
+	if ((len = frame_udp6_build(&out, frame, sizeof(frame))) != 0)
+		(void)site_send_frame(s, frame, len, now);
+	return DHCP6_OK;
+}
+
 /* A frame from the site, before it reaches the tap: the rogue-RA guard,
  * source validation, host learning for the NDP proxy, and neighbor
  * discovery we answer ourselves. Returns TUNNEL_OK to pass the frame on,
@@ -358,8 +445,25 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 		return DROP_SOURCE;
 	if (!IN6_IS_ADDR_UNSPECIFIED(&src) && !IN6_IS_ADDR_LINKLOCAL(&src))
 		(void)hosts_learn(&s->hosts, &src, now);
-	if ((e = ndp_parse(frame, len, &m)) == NDP_NOT_NDP)
-		return TUNNEL_OK;
+	if ((e = ndp_parse(frame, len, &m)) == NDP_NOT_NDP) {
+		struct frame_udp6 u;
+		enum dhcp6_drop d;
+		int r;
+
+		u.dport = 0;
+		if (!s->srv->conf.dhcpv6 || (r = frame_udp6_parse(frame, len, &u)) == 0 ||
+		    u.dport != DHCP6_SERVER_PORT)
+			return TUNNEL_OK;
+		if (r < 0)
+			d = DHCP6_DROP_BAD_UDP;
+		else if (!site_dhcp6_for_us(s, &u.dst))
+			return TUNNEL_OK;       /* to a server of the home's own */
+		else
+			d = site_dhcp6(s, &u, now);
+		if (d != DHCP6_OK)
+			s->dhcp6_drops[d]++;
+		return DROP_MAX;
+	}
 	if (e != NDP_OK) {
 		log_debug("peer %s: neighbor discovery dropped: %s", s->conf.name, ndp_err_name(e));
 		return DROP_BAD_NDP;
@@ -544,6 +648,32 @@ tick(evutil_socket_t fd, short what, void *arg)
 		hosts_expire(&s->hosts, now);
 	}
 	ndproxy_tick(srv->proxy, now);
+	if (now >= srv->next_expire_ms) {
+		srv->next_expire_ms = now + LEASE_SWEEP_MS;
+		srv->leases_dirty |= lease_expire(&srv->leases, (uint64_t)time(NULL)) != 0;
+	}
+	if (srv->leases_dirty) {
+		server_save_leases(srv);
+		srv->leases_dirty = false;
+	}
+}
+
+/* "leases": one block per binding, sorted by nothing in particular. */
+static int
+ctl_leases(struct server *srv, struct evbuffer *out)
+{
+	char a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
+
+	for (size_t i = 0; i < srv->leases.n; i++) {
+		const struct lease *e = &srv->leases.v[i];
+
+		inet_ntop(AF_INET6, &e->addr, a, sizeof(a));
+		util_hex_encode(hex, e->duid, e->duid_len);
+		evbuffer_add_printf(out, "lease=%s\nsite=%s\nstate=%s\nduid=%s\niaid=%u\nexpires=%llu\n",
+		    a, e->site, e->duid_len ? "bound" : "declined", hex, (unsigned)e->iaid,
+		    (unsigned long long)e->expires);
+	}
+	return 0;
 }
 
 static int
@@ -553,6 +683,8 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 	char key[KEY_B64_LEN + 1], ep[TRANSPORT_ADDRSTRLEN], pb[PREFIX_STRLEN];
 	uint64_t now = util_now_ms();
 
+	if (strcmp(req, "leases") == 0)
+		return ctl_leases(srv, out);
 	if (strcmp(req, "show") != 0)
 		return EINVAL;
 	key_to_base64(key, srv->resp.pub);
@@ -586,6 +718,9 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 		    (unsigned long long)s->tp.st.rx_bytes, (unsigned long long)s->tp.st.rx_packets,
 		    (unsigned long long)s->tp.st.tx_bytes, (unsigned long long)s->tp.st.tx_packets);
 		ctl_add_drops(out, &s->tp.st);
+		for (int d = 1; d < DHCP6_DROP_MAX; d++)
+			evbuffer_add_printf(out, "drop_%s=%llu\n", dhcp6_drop_name((enum dhcp6_drop)d),
+			    (unsigned long long)s->dhcp6_drops[d]);
 	}
 	return 0;
 }
@@ -880,6 +1015,10 @@ main(int argc, char **argv)
 	if ((idx = calloc(srv.conf.n_peers + 1, sizeof(*idx))) == NULL)
 		fatalx("out of memory");
 	alloc_init(&srv.alloc, srv.conf.sub_prefix_len);
+	leases_init(&srv.leases);
+	dhcp6_server_duid(srv.resp.pub, srv.duid);
+	if (leases_load(srv.conf.state_dir, &srv.leases, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (alloc_load(srv.conf.state_dir, &srv.alloc, err, sizeof(err)) != 0 ||
 	    server_assign(&srv, &srv.conf, &srv.alloc, idx, err, sizeof(err)) != 0)
 		fatalx("%s", err);
@@ -902,10 +1041,13 @@ main(int argc, char **argv)
 	event_base_dispatch(srv.base);
 
 	ndproxy_close(srv.proxy);
+	if (srv.leases_dirty)
+		server_save_leases(&srv);
 	for (size_t i = 0; i < srv.n_slots; i++)
 		if (srv.sites[i] != NULL)
 			site_remove(&srv, srv.sites[i], false);
 	alloc_free(&srv.alloc);
+	leases_free(&srv.leases);
 	free(srv.sites);
 	ctl_close(srv.ctl);
 	for (int i = 0; i < 3; i++)

@@ -17,6 +17,7 @@ P=v6s$$-
 . "$top_srcdir/tests/netns/lib-netns.sh"
 INET=${P}inet ISP=${P}isp VPS=${P}vps H1=${P}h1 H2=${P}h2 VM1=${P}vm1 VM1B=${P}vm1b VM2=${P}vm2
 NSS="$INET $ISP $VPS $H1 $H2 $VM1 $VM1B $VM2"
+EXTRA_VMS=""     # NS:HOME entries: more VMs, without a static address (set after sourcing)
 D=$(mktemp -d /tmp/v6ext-site.XXXXXX)
 VPS_IP=2001:db8:64:1:5054:ff:fe12:3456
 VM1_IP=2001:db8:64:1:4::10 VM1B_IP=2001:db8:64:1:4::20 VM2_IP=2001:db8:64:1:8::10
@@ -29,7 +30,7 @@ cleanup() {
 	set +e   # a script under set -e must still remove everything
 	for p in "${PIDS[@]}" $SRV_PID $C1_PID $C2_PID; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}" $SRV_PID $C1_PID $C2_PID; do wait "$p" 2>/dev/null; done
-	for n in $NSS; do ip netns del "$n" 2>/dev/null; done
+	for n in $NSS $(for v in $EXTRA_VMS; do echo "${v%%:*}"; done); do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$D"
 }
 trap cleanup EXIT
@@ -43,11 +44,11 @@ link() { # link NS1 IF1 NS2 IF2
 	ip -n "$3" link set "$4" up
 }
 
-vm() { # vm NS HOME ADDR: a VM on HOME's bridge with a static address in the /78
+vm() { # vm NS HOME [ADDR]: a VM on HOME's bridge, with a static address in the /78 if given
 	ip netns add "$1"
 	ip -n "$1" link set lo up
 	link "$1" eth0 "$2" "v${1#"$P"}"
-	ip -n "$1" addr add "$3/78" dev eth0 nodad
+	[ -z "${3:-}" ] || ip -n "$1" addr add "$3/78" dev eth0 nodad
 }
 
 site_topology() {
@@ -87,6 +88,10 @@ site_topology() {
 	vm "$VM1" "$H1" $VM1_IP
 	vm "$VM1B" "$H1" $VM1B_IP
 	vm "$VM2" "$H2" $VM2_IP
+	local v
+	for v in $EXTRA_VMS; do
+		case $v in *:*) vm "${v%%:*}" "${v##*:}" ;; esac
+	done
 
 	umask 077
 	for k in server home1 home2; do "$B/cli/v6ext" genkey > "$D/$k.key"; done
@@ -97,6 +102,7 @@ upstream = up0
 prefix = $PREFIX
 dns = 2001:db8:ff::53, 2001:db8:ff::54
 ndp-proxy = $NDP_MODE
+${SERVER_EXTRA:-}
 state-dir = $D/state
 control-socket = $D/server.sock
 
@@ -137,9 +143,8 @@ site_start_clients() {
 		wait_for 50 test -S "$D/home$h.sock" || return 1
 		wait_for 50 ip -n "$ns" link show br0 || return 1
 	done
-	for v in "$VM1 $H1" "$VM1B $H1" "$VM2 $H2"; do
-		set -- $v
-		ip -n "$2" link set "v${1#"$P"}" master br0
+	for v in "$VM1:$H1" "$VM1B:$H1" "$VM2:$H2" $EXTRA_VMS; do
+		ip -n "${v##*:}" link set "v$(echo "${v%%:*}" | sed "s/^$P//")" master br0
 	done
 }
 

@@ -810,6 +810,32 @@ test_hostile_values(void **state)
 }
 
 /* Forms a value may take, and what they give. */
+/* The DHCPv6 keys: dns-search kept in RFC 1035 wire form (what option 24
+ * carries), lifetimes with their defaults when absent. */
+static void
+test_dhcpv6_keys(void **state)
+{
+	static const uint8_t want[] = { 3, 'l', 'a', 'b', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0,
+	    7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'o', 'r', 'g', 0 };
+	struct conf_server c;
+	char err[CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(server_text("[server]\nprivate-key-file = /k\nupstream = eth0\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.dns_search_len, 0);
+	assert_int_equal(c.dhcpv6_preferred, CONF_DEFAULT_PREFERRED);
+	assert_int_equal(c.dhcpv6_valid, CONF_DEFAULT_VALID);
+	conf_server_free(&c);
+	assert_int_equal(server_text("[server]\nprivate-key-file = /k\nupstream = eth0\n"
+	    "dns-search = lab.example, example.org\ndhcpv6-preferred-lifetime = 600\n"
+	    "dhcpv6-valid-lifetime = 600\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.dns_search_len, sizeof(want));
+	assert_memory_equal(c.dns_search, want, sizeof(want));
+	assert_int_equal(c.dhcpv6_preferred, 600);
+	assert_int_equal(c.dhcpv6_valid, 600);
+	conf_server_free(&c);
+}
+
 static void
 test_value_forms(void **state)
 {
@@ -1003,6 +1029,7 @@ main(void)
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_value_forms),
+		cmocka_unit_test(test_dhcpv6_keys),
 		cmocka_unit_test(test_error_buffer),
 		cmocka_unit_test(test_load),
 	};

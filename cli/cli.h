@@ -31,6 +31,9 @@ int cli_request(const struct cli *cli, const char *req, struct kv **kv, size_t *
 bool cli_is_number(const char *s);
 /* s as a JSON string, escaped. */
 void cli_json_string(const char *s);
+/* peer.c */
+int cli_peer(const struct cli *cli, int argc, char *argv[]);
+int cli_reload(const struct cli *cli, int argc, char *argv[]);
 /* leases.c */
 int cli_leases(const struct cli *cli, int argc, char *argv[]);
 

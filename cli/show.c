@@ -204,8 +204,15 @@ cli_request(const struct cli *cli, const char *req, struct kv **kv, size_t *n, c
 		return -1;
 	}
 	if (err_no != 0) {
-		fprintf(stderr, "%s: %s: %s\n", CLI_PROG, req, err_no == EINVAL ?
-		    "this daemon does not know the command" : strerror(err_no));
+		const char *why = NULL;
+
+		/* the daemon's own words, when it gave any */
+		for (size_t i = 0; i < *n && why == NULL; i++)
+			if (strcmp((*kv)[i].key, "error") == 0)
+				why = (*kv)[i].val;
+		if (why == NULL)
+			why = err_no == EINVAL ? "this daemon does not know the command" : strerror(err_no);
+		fprintf(stderr, "%s: %s\n", CLI_PROG, why);
 		free(*kv);
 		free(*reply);
 		return -1;

@@ -25,6 +25,8 @@ static int v6ext_help(const struct cli *cli, int argc, char *argv[]);
 static const struct v6ext_cmd v6ext_cmds[] = {
 	{ "show", cli_show, "Shows the daemon's peers, sessions, traffic and drops" },
 	{ "leases", cli_leases, "Lists the DHCPv6 leases v6extd holds, per site" },
+	{ "peer", cli_peer, "peer add NAME PUBKEY [SUB-PREFIX] | peer remove NAME: changes v6extd's peers at run time" },
+	{ "reload", cli_reload, "Makes v6extd read its configuration again (as SIGHUP does)" },
 	{ "genkey", cli_genkey, "Generates a new private key and writes it to stdout" },
 	{ "pubkey", cli_pubkey, "Reads a private key from stdin and writes its public key to stdout" },
 	{ "help", v6ext_help, "Shows this help" },
@@ -130,9 +132,11 @@ main(int argc, char *argv[])
 	}
 
 	if (argc == 0) {
-		/* Later a bare "v6ext" means "v6ext show", as with wg. */
-		v6ext_usage(stderr);
-		return 1;
+		/* a bare "v6ext" means "v6ext show", as with wg */
+		static char show[] = "show";
+		static char *show_argv[] = { show, NULL };
+
+		return cli_show(&cli, 1, show_argv);
 	}
 	if ((cmd = v6ext_find(argv[0])) == NULL) {
 		fprintf(stderr, "%s: unknown command '%s'\n\n", CLI_PROG, argv[0]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "keys.h"
 #include "log.h"
 #include "statefile.h"
 
@@ -72,9 +73,25 @@ alloc_put(struct alloc *a, const char *name, uint64_t index)
 			a->cap = cap;
 		}
 		e = &a->v[a->n++];
+		memset(e, 0, sizeof(*e));
 		snprintf(e->name, sizeof(e->name), "%s", name);
 	}
 	e->index = index;
+	return 0;
+}
+
+int
+alloc_set_runtime(struct alloc *a, const char *name, const uint8_t *pub)
+{
+	struct alloc_entry *e = alloc_lookup(a, name);
+
+	if (e == NULL)
+		return -1;
+	e->runtime = pub != NULL;
+	if (pub != NULL)
+		memcpy(e->pub, pub, KEY_LEN);
+	else
+		memset(e->pub, 0, KEY_LEN);
 	return 0;
 }
 
@@ -183,8 +200,9 @@ alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t e
 			end = true;
 			continue;
 		}
-		if (nw != 3 || wl[0] != 4 || memcmp(w[0], "site", 4) != 0)
-			return alloc_error(err, errlen, "line %d: expected 'site NAME INDEX' or 'end N'", line);
+		if (nw < 3 || wl[0] != 4 || memcmp(w[0], "site", 4) != 0)
+			return alloc_error(err, errlen, "line %d: expected 'site NAME INDEX [PUBLIC-KEY]'"
+			    " or 'end N'", line);
 		if (wl[1] > CONF_NAME_MAX)
 			return alloc_error(err, errlen, "line %d: bad site name", line);
 		memcpy(name, w[1], wl[1]);
@@ -200,6 +218,15 @@ alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t e
 				return alloc_error(err, errlen, "line %d: index %" PRIu64 " is given twice", line, v);
 		if (alloc_put(a, name, v) != 0)
 			return alloc_error(err, errlen, "out of memory");
+		if (nw == 4) {
+			/* a peer added at run time: the file is its only record */
+			struct alloc_entry *e = &a->v[a->n - 1];
+			const char *why;
+
+			if (key_from_base64_buf(e->pub, (const uint8_t *)w[3], wl[3], &why) != 0)
+				return alloc_error(err, errlen, "line %d: public key: %s", line, why);
+			e->runtime = true;
+		}
 		sites++;
 	}
 	if (!header)
@@ -213,15 +240,23 @@ int
 alloc_build(const struct alloc *a, char **out, size_t *outlen)
 {
 	char *buf, *p;
-	size_t cap = 128 + a->n * (CONF_NAME_MAX + 32);
+	size_t cap = 128 + a->n * (CONF_NAME_MAX + KEY_B64_LEN + 32);
 
 	if ((buf = malloc(cap)) == NULL)
 		return -1;
 	p = buf;
 	p += sprintf(p, "# sub-prefix index of every site, kept by v6extd; do not edit while it runs\n"
 	    "%s %d %u\n", ALLOC_MAGIC, ALLOC_VERSION, a->sub_len);
-	for (size_t i = 0; i < a->n; i++)
-		p += sprintf(p, "site %s %" PRIu64 "\n", a->v[i].name, a->v[i].index);
+	for (size_t i = 0; i < a->n; i++) {
+		char key[KEY_B64_LEN + 1];
+
+		p += sprintf(p, "site %s %" PRIu64, a->v[i].name, a->v[i].index);
+		if (a->v[i].runtime) {
+			key_to_base64(key, a->v[i].pub);
+			p += sprintf(p, " %s", key);
+		}
+		*p++ = '\n';
+	}
 	p += sprintf(p, "end %zu\n", a->n);
 	*out = buf;
 	*outlen = (size_t)(p - buf);

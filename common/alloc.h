@@ -10,7 +10,9 @@
  *   v6ext-sub-prefixes 1 78          version, sub-prefix length
  *   site home1 1
  *   site home2 5
- *   end 2                            the number of site lines: a file cut
+ *   site lab 6 <base64 public key>   a peer added at run time (v6ext peer
+ *                                    add): the file is its only record
+ *   end 3                            the number of site lines: a file cut
  *                                    short is detected, never half-read
  */
 #ifndef V6EXT_ALLOC_H
@@ -31,6 +33,8 @@
 struct alloc_entry {
 	char name[CONF_NAME_MAX + 1];
 	uint64_t index;
+	bool runtime;                   /* added at run time, not in the config */
+	uint8_t pub[KEY_LEN];           /* its public key, when runtime */
 };
 
 struct alloc {
@@ -44,6 +48,9 @@ void alloc_free(struct alloc *a);
 /* dst (uninitialised) becomes a copy of src; -1 when out of memory. */
 int alloc_copy(struct alloc *dst, const struct alloc *src);
 const struct alloc_entry *alloc_find(const struct alloc *a, const char *name);
+/* Mark name's entry as a peer added at run time with key pub, or (pub
+ * NULL) as no longer one; the index stays. -1 if name has no entry. */
+int alloc_set_runtime(struct alloc *a, const char *name, const uint8_t *pub);
 
 /* Parse a state file held in memory (a, initialised, receives it). On error
  * returns -1 with "line N: why" in err. */

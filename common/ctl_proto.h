@@ -6,6 +6,7 @@
 #define V6EXT_CTL_PROTO_H
 
 #define CTL_REQUEST_MAX   256           /* one request line, with newline */
+#define CTL_REQUEST_LINE  (CTL_REQUEST_MAX - 1)
 #define CTL_REPLY_MAX     (4 * 1024 * 1024)
 #define CTL_LINE_MAX      1024
 #define CTL_TIMEOUT_SEC   5

@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "conf.h"
 #include "ctl.h"
+#include "ctl_proto.h"
 #include "dhcp6.h"
 #include "dhcp6_server.h"
 #include "frame.h"
@@ -658,6 +659,46 @@ tick(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static int server_reload(struct server *srv, char *err, size_t errlen);
+static int server_peer_add(struct server *srv, const char *name, const char *b64, const char *sub,
+    struct evbuffer *out, char *err, size_t errlen);
+static int server_peer_remove(struct server *srv, const char *name, struct evbuffer *out, char *err,
+    size_t errlen);
+
+/* reload, peer add NAME KEY SUB, peer remove NAME: each reply ends with
+ * error=WHY on failure. */
+static int
+ctl_change(struct server *srv, const char *req, struct evbuffer *out)
+{
+	char buf[CTL_REQUEST_MAX], err[CONF_ERR_LEN] = "", *w[6], *save = NULL;
+	size_t n = 0;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", req);
+	for (char *t = strtok_r(buf, " ", &save); t != NULL && n < 6; t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	if (n == 1 && strcmp(w[0], "reload") == 0) {
+		rc = server_reload(srv, err, sizeof(err)) == 0 ? 0 : EINVAL;
+		if (rc == 0)
+			evbuffer_add_printf(out, "result=reloaded %s: %zu peers\n", srv->conf_path, srv->conf.n_peers);
+	} else if (n == 5 && strcmp(w[1], "add") == 0) {
+		rc = server_peer_add(srv, w[2], w[3], w[4], out, err, sizeof(err));
+	} else if (n == 3 && strcmp(w[1], "remove") == 0) {
+		rc = server_peer_remove(srv, w[2], out, err, sizeof(err));
+	} else {
+		snprintf(err, sizeof(err), "usage: reload | peer add NAME PUBKEY SUB-PREFIX | peer remove NAME");
+		rc = EINVAL;
+	}
+	if (rc != 0) {
+		/* one line: a config error names FILE:LINE, never a newline */
+		for (char *p = err; *p; p++)
+			if (*p == '\n' || (unsigned char)*p < 0x20)
+				*p = ' ';
+		evbuffer_add_printf(out, "error=%s: %s\n", n ? w[0] : "request", err[0] ? err : strerror(rc));
+	}
+	return rc;
+}
+
 /* "leases": one block per binding, sorted by nothing in particular. */
 static int
 ctl_leases(struct server *srv, struct evbuffer *out)
@@ -685,6 +726,8 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 
 	if (strcmp(req, "leases") == 0)
 		return ctl_leases(srv, out);
+	if (strcmp(req, "reload") == 0 || strncmp(req, "peer ", 5) == 0)
+		return ctl_change(srv, req, out);
 	if (strcmp(req, "show") != 0)
 		return EINVAL;
 	key_to_base64(key, srv->resp.pub);
@@ -785,40 +828,77 @@ server_reload_fixed(const struct conf_server *a, const struct conf_server *b)
 	return NULL;
 }
 
-/* SIGHUP: peers that are new are added, gone ones removed (with a last RA
- * of lifetime 0), changed ones (key, PSK file, tap or sub-prefix)
- * replaced; the rest keep their sessions. dns and dhcpv6 apply from the
- * next RA on. */
-static void
-server_reload(struct server *srv)
+/* Peers added at run time (v6ext peer add) live in the state file, not the
+ * config: add them to c's peers. A name the config now has is the
+ * config's, and no longer a run-time peer. */
+static int
+server_merge_runtime(struct conf_server *c, struct alloc *a, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct alloc_entry *e = &a->v[i];
+		struct conf_peer *np, *p;
+
+		if (!e->runtime)
+			continue;
+		if (conf_server_find_peer(c, e->name) != NULL) {
+			(void)alloc_set_runtime(a, e->name, NULL);
+			continue;
+		}
+		if ((np = realloc(c->peers, (c->n_peers + 1) * sizeof(*np))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		c->peers = np;
+		p = &np[c->n_peers++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "%s", e->name);
+		memcpy(p->public_key, e->pub, KEY_LEN);
+		/* peer add allows names that fit; a longer one was edited in */
+		if (strlen(e->name) > IFNAMSIZ - 1 - 4) {
+			snprintf(err, errlen, "state file: run-time peer %s: name too long for a tap", e->name);
+			return -1;
+		}
+		snprintf(p->tap, sizeof(p->tap), "v6x-%.11s", e->name);
+		p->sub_kind = CONF_SUB_AUTO;    /* its index is in the state file */
+	}
+	return 0;
+}
+
+/* SIGHUP or v6ext reload: peers that are new are added, gone ones removed
+ * (with a last RA of lifetime 0), changed ones (key, PSK file, tap or
+ * sub-prefix) replaced; the rest keep their sessions. dns, dns-search and
+ * the DHCPv6 settings apply from the next message on. Peers added at run
+ * time stay. On error nothing changes and err says why. */
+static int
+server_reload(struct server *srv, char *err, size_t errlen)
 {
 	struct conf_server nc;
 	struct alloc na;
-	char err[CONF_ERR_LEN];
 	const char *fixed;
-	uint64_t *idx;
+	uint64_t *idx = NULL;
 
-	if (conf_server_load(srv->conf_path, &nc, err, sizeof(err)) != 0) {
-		log_warnx("reload: %s; keeping the running configuration", err);
-		return;
-	}
+	if (conf_server_load(srv->conf_path, &nc, err, errlen) != 0)
+		return -1;
 	if ((fixed = server_reload_fixed(&srv->conf, &nc)) != NULL) {
-		log_warnx("reload: %s changed, which needs a restart; keeping the running configuration", fixed);
+		snprintf(err, errlen, "%s changed, which needs a restart", fixed);
 		conf_server_free(&nc);
-		return;
+		return -1;
 	}
-	if ((idx = calloc(nc.n_peers + 1, sizeof(*idx))) == NULL || alloc_copy(&na, &srv->alloc) != 0) {
-		log_warnx("reload: out of memory; keeping the running configuration");
-		free(idx);
+	if (alloc_copy(&na, &srv->alloc) != 0) {
+		snprintf(err, errlen, "out of memory");
 		conf_server_free(&nc);
-		return;
+		return -1;
 	}
-	if (server_assign(srv, &nc, &na, idx, err, sizeof(err)) != 0) {
-		log_warnx("reload: %s; keeping the running configuration", err);
+	if (server_merge_runtime(&nc, &na, err, errlen) != 0 ||
+	    (idx = calloc(nc.n_peers + 1, sizeof(*idx))) == NULL ||
+	    server_assign(srv, &nc, &na, idx, err, errlen) != 0 ||
+	    alloc_save(nc.state_dir, &na, err, errlen) != 0) {
+		if (idx == NULL)
+			snprintf(err, errlen, "out of memory");
 		alloc_free(&na);
 		free(idx);
 		conf_server_free(&nc);
-		return;
+		return -1;
 	}
 	alloc_free(&srv->alloc);
 	srv->alloc = na;
@@ -845,6 +925,141 @@ server_reload(struct server *srv)
 	conf_server_free(&srv->conf);
 	srv->conf = nc;
 	log_info("reloaded %s: %zu peers", srv->conf_path, nc.n_peers);
+	return 0;
+}
+
+/* v6ext peer add NAME PUBKEY SUB: a site that lives in the state file. */
+static int
+server_peer_add(struct server *srv, const char *name, const char *b64, const char *sub,
+    struct evbuffer *out, char *err, size_t errlen)
+{
+	struct conf_peer p = { .sub_kind = CONF_SUB_AUTO };
+	struct conf_peer *np;
+	char key[KEY_B64_LEN + 1], pb[PREFIX_STRLEN];
+	const char *why;
+	struct alloc na;
+	uint64_t *idx;
+	struct site *s;
+
+	if (!conf_peer_name_valid(name) || strlen(name) > IFNAMSIZ - 1 - 4) {
+		snprintf(err, errlen, "peer name '%.40s' is not 1..%d characters of A-Z a-z 0-9 _ . -",
+		    name, IFNAMSIZ - 1 - 4);
+		return EINVAL;
+	}
+	if (key_from_base64(p.public_key, b64, &why) != 0) {
+		snprintf(err, errlen, "public key: %s", why);
+		return EINVAL;
+	}
+	if (strcmp(sub, "auto") != 0) {
+		char *end;
+		unsigned long long v = strtoull(sub, &end, 10);
+
+		if (*end == '\0' && end != sub && sub[0] != '-') {
+			p.sub_kind = CONF_SUB_INDEX;
+			p.sub_index = v;
+		} else if (prefix_parse(sub, &p.sub_prefix, &why) == 0 &&
+		    p.sub_prefix.len == srv->conf.sub_prefix_len) {
+			p.sub_kind = CONF_SUB_PREFIX;
+		} else {
+			snprintf(err, errlen, "sub-prefix '%.60s' is not auto, an index or a /%u inside %s",
+			    sub, srv->conf.sub_prefix_len, (prefix_format(&srv->prefix, pb, sizeof(pb)), pb));
+			return EINVAL;
+		}
+	}
+	if (p.sub_kind != CONF_SUB_AUTO) {
+		/* at run time a taken index is an error: the config's rule (the
+		 * configured peer wins) would renumber a live site */
+		uint64_t want = p.sub_index;
+
+		if (p.sub_kind == CONF_SUB_PREFIX &&
+		    prefix_sub_index(&srv->prefix, srv->conf.sub_prefix_len, &p.sub_prefix.addr, &want) != 0) {
+			snprintf(err, errlen, "sub-prefix %.60s is not inside %s", sub,
+			    (prefix_format(&srv->prefix, pb, sizeof(pb)), pb));
+			return EINVAL;
+		}
+		for (size_t i = 0; i < srv->alloc.n; i++) {
+			if (srv->alloc.v[i].index == want && strcmp(srv->alloc.v[i].name, name) != 0) {
+				snprintf(err, errlen, "sub-prefix index %llu belongs to %s",
+				    (unsigned long long)want, srv->alloc.v[i].name);
+				return EEXIST;
+			}
+		}
+	}
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.tap, sizeof(p.tap), "v6x-%.11s", name);
+	if (conf_server_find_peer(&srv->conf, name) != NULL) {
+		snprintf(err, errlen, "peer %s exists", name);
+		return EEXIST;
+	}
+	for (size_t i = 0; i < srv->conf.n_peers; i++) {
+		if (sodium_memcmp(srv->conf.peers[i].public_key, p.public_key, KEY_LEN) == 0) {
+			snprintf(err, errlen, "peer %s has that public key", srv->conf.peers[i].name);
+			return EEXIST;
+		}
+	}
+	if ((np = realloc(srv->conf.peers, (srv->conf.n_peers + 1) * sizeof(*np))) == NULL)
+		return ENOMEM;
+	srv->conf.peers = np;
+	np[srv->conf.n_peers++] = p;
+	if ((idx = calloc(srv->conf.n_peers, sizeof(*idx))) == NULL || alloc_copy(&na, &srv->alloc) != 0) {
+		free(idx);
+		srv->conf.n_peers--;
+		return ENOMEM;
+	}
+	if (server_assign(srv, &srv->conf, &na, idx, err, errlen) != 0 ||
+	    alloc_set_runtime(&na, name, p.public_key) != 0 ||
+	    alloc_save(srv->conf.state_dir, &na, err, errlen) != 0) {
+		alloc_free(&na);
+		free(idx);
+		srv->conf.n_peers--;
+		return EINVAL;
+	}
+	alloc_free(&srv->alloc);
+	srv->alloc = na;
+	if (site_add(srv, &p, idx[srv->conf.n_peers - 1]) != 0) {
+		free(idx);
+		snprintf(err, errlen, "peer %s: the site could not start (see the daemon's log)", name);
+		srv->conf.n_peers--;
+		(void)alloc_set_runtime(&srv->alloc, name, NULL);
+		(void)alloc_save(srv->conf.state_dir, &srv->alloc, err + strlen(err), 0);
+		return EIO;
+	}
+	free(idx);
+	s = server_site_by_name(srv, name);
+	key_to_base64(key, srv->resp.pub);
+	prefix_format(&s->sub, pb, sizeof(pb));
+	evbuffer_add_printf(out, "peer=%s\nsub_prefix=%s\ntap=%s\nserver_public_key=%s\nlisten_port=%u\n",
+	    name, pb, s->conf.tap, key, srv->conf.listen_port);
+	log_info("peer %s: added at run time", name);
+	return 0;
+}
+
+/* v6ext peer remove NAME: only a peer added at run time; one from the
+ * config file goes by editing it and reloading. */
+static int
+server_peer_remove(struct server *srv, const char *name, struct evbuffer *out, char *err, size_t errlen)
+{
+	const struct alloc_entry *e = alloc_find(&srv->alloc, name);
+	struct site *s = server_site_by_name(srv, name);
+	struct conf_peer *p = (struct conf_peer *)conf_server_find_peer(&srv->conf, name);
+
+	if (s == NULL || p == NULL) {
+		snprintf(err, errlen, "no peer %.40s", name);
+		return ENOENT;
+	}
+	if (e == NULL || !e->runtime) {
+		snprintf(err, errlen, "peer %s is in %s: remove it there, then v6ext reload", name, srv->conf_path);
+		return EPERM;
+	}
+	(void)alloc_set_runtime(&srv->alloc, name, NULL);
+	if (alloc_save(srv->conf.state_dir, &srv->alloc, err, errlen) != 0) {
+		(void)alloc_set_runtime(&srv->alloc, name, p->public_key);
+		return EIO;
+	}
+	site_remove(srv, s, true);
+	*p = srv->conf.peers[--srv->conf.n_peers];
+	evbuffer_add_printf(out, "result=peer %s removed\n", name);
+	return 0;
 }
 
 /* The upstream interface: its index and MAC, the /64 (prefix = auto: the
@@ -915,7 +1130,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		server_reload(srv);
+		char err[CONF_ERR_LEN];
+
+		if (server_reload(srv, err, sizeof(err)) != 0)
+			log_warnx("reload: %s; keeping the running configuration", err);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
@@ -1020,7 +1238,12 @@ main(int argc, char **argv)
 	if (leases_load(srv.conf.state_dir, &srv.leases, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (alloc_load(srv.conf.state_dir, &srv.alloc, err, sizeof(err)) != 0 ||
-	    server_assign(&srv, &srv.conf, &srv.alloc, idx, err, sizeof(err)) != 0)
+	    server_merge_runtime(&srv.conf, &srv.alloc, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	free(idx);
+	if ((idx = calloc(srv.conf.n_peers + 1, sizeof(*idx))) == NULL)
+		fatalx("out of memory");
+	if (server_assign(&srv, &srv.conf, &srv.alloc, idx, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	for (size_t i = 0; i < srv.conf.n_peers; i++)
 		if (site_add(&srv, &srv.conf.peers[i], idx[i]) != 0)

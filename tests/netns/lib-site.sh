@@ -133,20 +133,21 @@ site_start_server() {
 	wait_for 50 test -S "$D/server.sock"
 }
 
-site_start_clients() {
-	local h ns
-	for h in 1 2; do
-		ns=$([ $h = 1 ] && echo "$H1" || echo "$H2")
-		rm -f "$D/home$h.sock"
-		ip netns exec "$ns" "$B/client/v6ext-client" -f -c "$D/home$h.conf" >> "$D/home$h.log" 2>&1 &
-		eval "C${h}_PID=$!"
-		wait_for 50 test -S "$D/home$h.sock" || return 1
-		wait_for 50 ip -n "$ns" link show br0 || return 1
-	done
+site_start_client() { # site_start_client 1|2
+	local h=$1 ns
+	ns=$([ "$h" = 1 ] && echo "$H1" || echo "$H2")
+	rm -f "$D/home$h.sock"
+	ip netns exec "$ns" "$B/client/v6ext-client" -f -c "$D/home$h.conf" >> "$D/home$h.log" 2>&1 &
+	eval "C${h}_PID=$!"
+	wait_for 50 test -S "$D/home$h.sock" || return 1
+	wait_for 50 ip -n "$ns" link show br0 || return 1
 	for v in "$VM1:$H1" "$VM1B:$H1" "$VM2:$H2" $EXTRA_VMS; do
-		ip -n "${v##*:}" link set "v$(echo "${v%%:*}" | sed "s/^$P//")" master br0
+		[ "${v##*:}" = "$ns" ] || continue
+		ip -n "$ns" link set "v$(echo "${v%%:*}" | sed "s/^$P//")" master br0
 	done
 }
+
+site_start_clients() { site_start_client 1 && site_start_client 2; }
 
 # session_up SOCKET PEER-NUMBER (0-based)
 peer_up() { [ "$(json_get "$1" "j['peers'][$2]['session']")" = up ]; }

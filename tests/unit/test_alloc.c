@@ -376,8 +376,8 @@ test_parse_rejects(void **state)
 		{ HDR "end -0\n", 0, "the end line counts -0 sites" },
 		{ HDR "end 000000000000000000000\n", 0, "the end line counts" },
 		/* 23, 24: an end line without its count, or with two */
-		{ HDR "end\n", 0, "line 2: expected 'site NAME INDEX' or 'end N'" },
-		{ HDR "end 0 0\n", 0, "expected 'site NAME INDEX' or 'end N'" },
+		{ HDR "end\n", 0, "line 2: expected 'site NAME INDEX [PUBLIC-KEY]' or 'end N'" },
+		{ HDR "end 0 0\n", 0, "expected 'site NAME INDEX [PUBLIC-KEY]' or 'end N'" },
 		/* 25-27: text after end */
 		{ HDR "site a 1\nend 1\nsite b 2\n", 0, "line 4: text after the end line" },
 		{ HDR "end 0\nend 0\n", 0, "line 3: text after the end line" },
@@ -403,11 +403,11 @@ test_parse_rejects(void **state)
 		{ HDR "site home@1 1\nend 1\n", 0, "bad site name" },
 		{ HDR "site h\xc3\xa9 1\nend 1\n", 0, "bad site name" },
 		{ HDR "site #a 1\nend 1\n", 0, "bad site name" },
-		{ HDR "site a\t1\nend 1\n", 0, "expected 'site NAME INDEX'" },
+		{ HDR "site a\t1\nend 1\n", 0, "expected 'site NAME INDEX [PUBLIC-KEY]'" },
 		/* 46-48: not a site line */
-		{ HDR "site a\nend 1\n", 0, "line 2: expected 'site NAME INDEX' or 'end N'" },
-		{ HDR "site a 1 2\nend 1\n", 0, "expected 'site NAME INDEX'" },
-		{ HDR "host a 1\nend 1\n", 0, "expected 'site NAME INDEX'" },
+		{ HDR "site a\nend 1\n", 0, "line 2: expected 'site NAME INDEX [PUBLIC-KEY]' or 'end N'" },
+		{ HDR "site a 1 2\nend 1\n", 0, "line 2: public key" },
+		{ HDR "host a 1\nend 1\n", 0, "expected 'site NAME INDEX [PUBLIC-KEY]'" },
 		/* 49-52: NUL bytes, in a site line, a comment, the header, alone */
 		{ HDR "site a\0 1\nend 1\n", sizeof(HDR "site a\0 1\nend 1\n") - 1, "line 2: a NUL byte" },
 		{ HDR "# \0\nend 0\n", sizeof(HDR "# \0\nend 0\n") - 1, "line 2: a NUL byte" },
@@ -1033,6 +1033,44 @@ test_assign_with_picked_base(void **state)
 	alloc_free(&a);
 }
 
+/* A peer added at run time is a site line with its public key: kept
+ * through build and parse, and a bad key is refused. */
+static void
+test_runtime_peer(void **state)
+{
+	static const char text[] = "v6ext-sub-prefixes 1 78\nsite home1 1\n"
+	    "site lab 6 s+rNM0M7MbUlI1EDLJs+ei56p3ONXezfDdbGJoCFPAY=\nend 2\n";
+	struct alloc a, b;
+	const struct alloc_entry *e;
+	char err[256], *out;
+	size_t len;
+
+	(void)state;
+	alloc_init(&a, 78);
+	alloc_init(&b, 78);
+	assert_int_equal(parse_len(text, strlen(text), &a, err, sizeof(err)), 0);
+	assert_non_null(e = alloc_find(&a, "lab"));
+	assert_true(e->runtime);
+	assert_int_equal(e->index, 6);
+	assert_false(alloc_find(&a, "home1")->runtime);
+	assert_int_equal(alloc_build(&a, &out, &len), 0);
+	assert_non_null(strstr(out, "site lab 6 s+rNM0M7MbUlI1EDLJs+ei56p3ONXezfDdbGJoCFPAY=\n"));
+	assert_int_equal(parse_len(out, len, &b, err, sizeof(err)), 0);
+	assert_memory_equal(alloc_find(&b, "lab")->pub, e->pub, KEY_LEN);
+	free(out);
+	/* no longer a run-time peer: the index stays, the key goes */
+	assert_int_equal(alloc_set_runtime(&a, "lab", NULL), 0);
+	assert_int_equal(alloc_build(&a, &out, &len), 0);
+	assert_non_null(strstr(out, "site lab 6\n"));
+	free(out);
+	assert_int_equal(alloc_set_runtime(&a, "nobody", NULL), -1);
+	assert_int_equal(parse_len("v6ext-sub-prefixes 1 78\nsite lab 6 notakey\nend 1\n", 49, &b, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "public key"));
+	alloc_free(&a);
+	alloc_free(&b);
+}
+
 int
 main(void)
 {
@@ -1055,6 +1093,7 @@ main(void)
 		cmocka_unit_test(test_assign_stored_now_used),
 		cmocka_unit_test(test_assign_full),
 		cmocka_unit_test(test_assign_with_picked_base),
+		cmocka_unit_test(test_runtime_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,6 +52,8 @@ dhcp6_drop_name(enum dhcp6_drop d)
 		[DHCP6_DROP_BAD_UDP] = "dhcp6_bad_udp",
 		[DHCP6_DROP_NOT_LINK_LOCAL] = "dhcp6_not_link_local",
 		[DHCP6_DROP_RATE] = "dhcp6_rate_limited",
+		[DHCP6_DROP_INFORM_IA] = "dhcp6_inform_with_ia",
+		[DHCP6_DROP_TOO_BIG] = "dhcp6_reply_too_big",
 	};
 
 	return d < DHCP6_DROP_MAX && names[d] != NULL ? names[d] : "dhcp6_unknown";

@@ -63,6 +63,8 @@ enum dhcp6_drop {
 	DHCP6_DROP_BAD_UDP,             /* UDP length or checksum wrong, or extension headers */
 	DHCP6_DROP_NOT_LINK_LOCAL,      /* a client speaks from its link-local address */
 	DHCP6_DROP_RATE,                /* over the per-site message rate */
+	DHCP6_DROP_INFORM_IA,           /* an Information-request with an IA (RFC 8415 16.12) */
+	DHCP6_DROP_TOO_BIG,             /* the reply would not fit DHCP6_MSG_MAX */
 	DHCP6_DROP_MAX
 };
 const char *dhcp6_drop_name(enum dhcp6_drop d);

@@ -70,11 +70,11 @@ dhcp6_ia_address(const struct dhcp6_server *srv, struct dhcp6_ia *out, const str
 }
 
 /* One IA_NA of the request: the client's address (its binding, or a new
- * one), bound when commit; every other address the client listed goes
- * back with lifetimes 0 (RFC 8415 18.3.4). */
+ * one; bound by the caller once the reply is known to fit), and every other
+ * address the client listed back with lifetimes 0 (RFC 8415 18.3.4). */
 static void
 dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct dhcp6_msg *req,
-    const struct dhcp6_ia *ia, bool commit, uint64_t now, struct dhcp6_ia *out, bool *changed)
+    const struct dhcp6_ia *ia, bool commit, struct dhcp6_ia *out, bool *changed)
 {
 	struct lease *e = lease_find(l, srv->site, req->client_id, req->client_id_len, ia->iaid);
 	struct in6_addr a;
@@ -88,14 +88,11 @@ dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct d
 	}
 	if (lease_pick(l, srv->key, srv->site, &srv->sub, req->client_id, req->client_id_len, ia->iaid,
 	    srv->in_use, srv->in_use_ctx, &a) != 0 ||
-	    (commit && lease_commit(l, srv->site, req->client_id, req->client_id_len, ia->iaid, &a,
-	    now + srv->valid) != 0)) {
+	    (commit && e == NULL && lease_count(l, srv->site) >= LEASE_SITE_MAX)) {
 		out->has_status = true;
 		out->status = DHCP6_NO_ADDRS_AVAIL;
 		return;
 	}
-	if (commit)
-		*changed = true;
 	dhcp6_ia_address(srv, out, &a, srv->preferred, srv->valid);
 	for (size_t i = 0; i < ia->n_addrs; i++)
 		if (memcmp(&ia->addrs[i].addr, &a, 16) != 0)
@@ -128,6 +125,7 @@ enum dhcp6_drop
 dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
     const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed)
 {
+	uint8_t scratch[DHCP6_MSG_MAX];
 	enum dhcp6_drop d;
 	bool commit;
 
@@ -166,7 +164,7 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 			}
 		}
 		for (size_t i = 0; i < req->n_ia_na; i++)
-			dhcp6_server_ia(srv, l, req, &req->ia_na[i], commit, now, &reply->ia_na[i], changed);
+			dhcp6_server_ia(srv, l, req, &req->ia_na[i], commit, &reply->ia_na[i], changed);
 		reply->n_ia_na = req->n_ia_na;
 		for (size_t i = 0; i < req->n_ia_ta; i++) {
 			reply->ia_ta[i].iaid = req->ia_ta[i].iaid;
@@ -180,6 +178,19 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 			reply->ia_pd[i].status = DHCP6_NO_PREFIX_AVAIL;
 		}
 		reply->n_ia_pd = req->n_ia_pd;
+		/* bind only what the client will hear of: a reply that does not
+		 * fit one message is never sent, so nothing may be bound for it */
+		if (dhcp6_build(reply, scratch, sizeof(scratch)) == 0)
+			return DHCP6_DROP_TOO_BIG;
+		for (size_t i = 0; commit && i < reply->n_ia_na; i++) {
+			const struct dhcp6_ia *ia = &reply->ia_na[i];
+
+			if (ia->n_addrs == 0 || ia->addrs[0].valid == 0)
+				continue;
+			if (lease_commit(l, srv->site, req->client_id, req->client_id_len, ia->iaid,
+			    &ia->addrs[0].addr, now + srv->valid) == 0)
+				*changed = true;
+		}
 		return DHCP6_OK;
 	case DHCP6_RELEASE:
 	case DHCP6_DECLINE:
@@ -203,7 +214,11 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 		reply->status = on_link ? DHCP6_SUCCESS : DHCP6_NOT_ON_LINK;
 		return DHCP6_OK;
 	}
-	default:        /* Information-request: the options only */
+	default:
+		/* Information-request: the options only; RFC 8415 16.12: one
+		 * that carries an IA is discarded */
+		if (req->n_ia_na || req->n_ia_ta || req->n_ia_pd)
+			return DHCP6_DROP_INFORM_IA;
 		return DHCP6_OK;
 	}
 }

@@ -160,9 +160,10 @@ lease_remove(struct leases *l, struct lease *e)
 }
 
 int
-lease_decline(struct leases *l, const char *site, const struct in6_addr *addr, uint64_t until)
+lease_decline(struct leases *l, const char *site, const struct in6_addr *addr_in, uint64_t until)
 {
-	struct lease *e = lease_by_addr(l, addr);
+	struct in6_addr addr = *addr_in;        /* addr_in may point into the entry cleared below */
+	struct lease *e = lease_by_addr(l, &addr);
 
 	if (e == NULL) {
 		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
@@ -170,7 +171,7 @@ lease_decline(struct leases *l, const char *site, const struct in6_addr *addr, u
 	}
 	memset(e, 0, sizeof(*e));
 	snprintf(e->site, sizeof(e->site), "%s", site);
-	e->addr = *addr;
+	e->addr = addr;
 	e->expires = until;
 	return 0;
 }
@@ -316,7 +317,7 @@ leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t
 int
 leases_build(const struct leases *l, char **out, size_t *outlen)
 {
-	size_t cap = 64 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64);
+	size_t cap = 256 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64);
 	char *buf = malloc(cap), *p = buf, a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
 
 	if (buf == NULL)

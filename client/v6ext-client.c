@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "log.h"
 #include "nl.h"
+#include "privdrop.h"
 #include "tap.h"
 #include "transport.h"
 #include "tunnel.h"
@@ -446,6 +447,14 @@ main(int argc, char **argv)
 	c.ev_tick = event_new(c.base, -1, EV_PERSIST, tick, &c);
 	event_add(c.ev_tick, &quarter);
 	tick(-1, 0, &c);
+	{
+		const char *paths[] = { c.conf.control_socket, NULL };
+
+		if (privdrop(c.conf.user, paths, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW only",
+		    c.conf.user[0] ? c.conf.user : "root");
+	}
 
 	event_base_dispatch(c.base);
 

@@ -210,6 +210,7 @@ enum {
 	CONF_CLIENT_KEEPALIVE,
 	CONF_CLIENT_MTU,
 	CONF_CLIENT_SOCKET,
+	CONF_CLIENT_USER,
 };
 
 static const struct conf_key conf_client_keys[] = {
@@ -227,6 +228,7 @@ static const struct conf_key conf_client_keys[] = {
 	[CONF_CLIENT_MTU] = { "mtu", conf_set_u16, CONF_FIELD(struct conf_client, mtu),
 	    .min = CONF_MTU_MIN, .max = CONF_MTU_MAX },
 	[CONF_CLIENT_SOCKET] = { "control-socket", conf_set_path, CONF_FIELD(struct conf_client, control_socket) },
+	[CONF_CLIENT_USER] = { "user", conf_set_user, CONF_FIELD(struct conf_client, user) },
 };
 
 _Static_assert(sizeof(conf_server_keys) / sizeof(conf_server_keys[0]) <= CONF_SECTION_KEYS,

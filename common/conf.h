@@ -102,6 +102,7 @@ struct conf_client {
 	uint16_t keepalive;                     /* seconds, 0 = off, max 3600 */
 	uint16_t mtu;
 	char control_socket[CONF_SOCK_MAX + 1];
+	char user[CONF_USER_MAX + 1];           /* empty: stay root (caps dropped) */
 };
 
 /* Parse a whole file held in memory; name is used in messages. On error

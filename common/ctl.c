@@ -142,6 +142,11 @@ ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *c
 		goto fail;
 	}
 	umask(old);
+	/* a socket's mode is 0777 less the umask: make it exactly 0600 */
+	if (chmod(path, 0600) != 0) {
+		close(fd);
+		goto fail;
+	}
 	c->listener = evconnlistener_new(base, ctl_accept, c, LEV_OPT_CLOSE_ON_FREE, 16, fd);
 	if (c->listener == NULL) {
 		close(fd);

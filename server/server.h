@@ -19,6 +19,7 @@
 #include "tunnel.h"
 
 struct ndproxy;
+struct metrics;
 
 struct site {
 	struct server *srv;
@@ -59,6 +60,7 @@ struct server {
 	int upstream_index;
 	uint8_t upstream_mac[6];
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
+	struct metrics *metrics;        /* NULL without metrics-listen */
 	struct leases leases;           /* DHCPv6 bindings of every site */
 	uint8_t duid[DHCP6_SERVER_DUID_LEN];
 	uint64_t next_expire_ms;        /* next sweep of expired leases */

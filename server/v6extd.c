@@ -5,11 +5,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -27,9 +29,11 @@
 #include "keys.h"
 #include "lease.h"
 #include "log.h"
+#include "metrics.h"
 #include "ndp.h"
 #include "ndproxy.h"
 #include "nl.h"
+#include "privdrop.h"
 #include "server.h"
 #include "sysctl.h"
 #include "tap.h"
@@ -1123,6 +1127,34 @@ server_upstream(struct server *srv, char *err, size_t errlen)
 	return 0;
 }
 
+/* Everything that needs root is open: keep CAP_NET_ADMIN and CAP_NET_RAW
+ * only, as the configured user if any. The state files must stay writable
+ * for peer add and leases, so they are handed over first. */
+static int
+server_drop_privileges(struct server *srv, char *err, size_t errlen)
+{
+	const char *dir = srv->conf.state_dir;
+	char alloc_path[PATH_MAX], lease_path[PATH_MAX];
+	const char *paths[] = { dir, alloc_path, lease_path, srv->conf.control_socket, NULL };
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(alloc_path, sizeof(alloc_path), "%s/%s", dir, ALLOC_FILE);
+	snprintf(lease_path, sizeof(lease_path), "%s/%s", dir, LEASE_FILE);
+	/* as another user, /dev/net/tun may be out of reach for peer add */
+	if (srv->conf.user[0] != '\0' && tap_helper_start() != 0) {
+		snprintf(err, errlen, "tap helper: %s", strerror(errno));
+		return -1;
+	}
+	if (privdrop(srv->conf.user, paths, err, errlen) != 0)
+		return -1;
+	log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW only",
+	    srv->conf.user[0] ? srv->conf.user : "root");
+	return 0;
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -1251,6 +1283,8 @@ main(int argc, char **argv)
 	free(idx);
 	if (srv.conf.ndp_proxy != CONF_NDP_OFF && (srv.proxy = ndproxy_open(&srv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	if (srv.conf.metrics_enabled && (srv.metrics = metrics_open(&srv, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
 	if ((srv.ctl = ctl_listen(srv.base, srv.conf.control_socket, ctl_handle, &srv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	for (int i = 0; i < 3; i++) {
@@ -1259,11 +1293,14 @@ main(int argc, char **argv)
 	}
 	srv.ev_tick = event_new(srv.base, -1, EV_PERSIST, tick, &srv);
 	event_add(srv.ev_tick, &one);
+	if (server_drop_privileges(&srv, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	log_info("listening on port %u, %zu peers", srv.conf.listen_port, srv.conf.n_peers);
 
 	event_base_dispatch(srv.base);
 
 	ndproxy_close(srv.proxy);
+	metrics_close(srv.metrics);
 	if (srv.leases_dirty)
 		server_save_leases(&srv);
 	for (size_t i = 0; i < srv.n_slots; i++)

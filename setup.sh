@@ -13,7 +13,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev"
 # Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
 # targets), and the real network peers the namespace tests drive.
-TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus"
+TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables"
 
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then

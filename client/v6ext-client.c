@@ -51,7 +51,7 @@ struct client {
 	struct tunnel_peer tp;
 	struct nl_sock *nl;
 	int udp6, udp4, tap_fd;
-	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[2];
+	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3];
 	struct transport_batch rx;
 	uint8_t *txbuf;
 	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
@@ -347,6 +347,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	struct client *c = arg;
 
 	(void)what;
+	if (sig == SIGHUP) {
+		/* nothing of the client's can change at run time */
+		log_info("SIGHUP: nothing to reload; restart v6ext-client to apply a new configuration");
+		return;
+	}
 	log_info("signal %d: stopping", (int)sig);
 	event_base_loopbreak(c->base);
 }
@@ -369,7 +374,7 @@ main(int argc, char **argv)
 	bool check_only = false, foreground = false;
 	char err[CONF_ERR_LEN];
 	uint8_t pub[KEY_LEN], psk[KEY_LEN] = { 0 };
-	int verbose = 0, ch, sigs[2] = { SIGTERM, SIGINT };
+	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	struct timeval quarter = { 0, 250000 };
 
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
@@ -401,8 +406,11 @@ main(int argc, char **argv)
 		sodium_memzero(psk, sizeof(psk));
 		return 0;
 	}
-	if (!foreground && daemon(0, 0) != 0)
-		fatal("daemon");
+	if (!foreground) {
+		if (daemon(0, 0) != 0)
+			fatal("daemon");
+		log_init("v6ext-client", verbose, true);     /* stderr is /dev/null now */
+	}
 	key_public(pub, c.priv);
 	cookie_checker_init(&c.cc, pub);
 	tunnel_peer_init(&c.tp, c.conf.server_public_key, psk, 0);
@@ -440,7 +448,7 @@ main(int argc, char **argv)
 	event_add(c.ev_tap, NULL);
 	if ((c.ctl = ctl_listen(c.base, c.conf.control_socket, ctl_handle, &c, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		c.ev_sig[i] = evsignal_new(c.base, sigs[i], on_signal, &c);
 		event_add(c.ev_sig[i], NULL);
 	}
@@ -459,7 +467,7 @@ main(int argc, char **argv)
 	event_base_dispatch(c.base);
 
 	ctl_close(c.ctl);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		event_free(c.ev_sig[i]);
 	event_free(c.ev_tick);
 	event_free(c.ev_tap);

@@ -1232,8 +1232,11 @@ main(int argc, char **argv)
 		conf_server_free(&srv.conf);
 		return 0;
 	}
-	if (!foreground && daemon(0, 0) != 0)
-		fatal("daemon");
+	if (!foreground) {
+		if (daemon(0, 0) != 0)
+			fatal("daemon");
+		log_init("v6extd", verbose, true);     /* stderr is /dev/null now */
+	}
 	tunnel_responder_init(&srv.resp, priv);
 	sodium_memzero(priv, sizeof(priv));
 	signal(SIGPIPE, SIG_IGN);

@@ -757,10 +757,11 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 		endpoint_format(&s->tp.ep, ep, sizeof(ep));
 		prefix_format(&s->sub, pb, sizeof(pb));
 		evbuffer_add_printf(out, "peer=%s\npublic_key=%s\nsub_prefix=%s\ntap=%s\nendpoint=%s\n"
-		    "latest_handshake=%llu\nhosts=%zu\n"
+		    "latest_handshake=%llu\nhosts=%zu\nleases=%zu\n"
 		    "session=%s\nrx_bytes=%llu\nrx_packets=%llu\ntx_bytes=%llu\ntx_packets=%llu\n",
 		    s->conf.name, key, pb, s->conf.tap, s->tp.ep.len ? ep : "",
 		    (unsigned long long)s->tp.handshake_wall, hosts_count(&s->hosts),
+		    lease_count(&srv->leases, s->conf.name),
 		    tunnel_peer_live(&s->tp, now) ? "up" : "down",
 		    (unsigned long long)s->tp.st.rx_bytes, (unsigned long long)s->tp.st.rx_packets,
 		    (unsigned long long)s->tp.st.tx_bytes, (unsigned long long)s->tp.st.tx_packets);

@@ -70,4 +70,8 @@ step "the upstream router's neighbour table: only addresses that exist, all at t
 ip -n "$ISP" -6 neigh show dev vps0 | grep 2001:db8:64:1 || true
 step "v6ext show (server)"
 "$B/cli/v6ext" -s "$D/server.sock" show
+step "v6ext show --json (server)"
+"$B/cli/v6ext" -s "$D/server.sock" show --json
+step "v6ext show (home1's client)"
+"$B/cli/v6ext" -s "$D/home1.sock" show
 step "cleaning up"

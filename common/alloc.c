@@ -263,35 +263,29 @@ alloc_build(const struct alloc *a, char **out, size_t *outlen)
 	return 0;
 }
 
-int
-alloc_load(const char *dir, struct alloc *a, char *err, size_t errlen)
+static int
+alloc_parse_obj(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen)
 {
-	char why[256];
-	uint8_t *buf;
-	size_t len;
-	int rc;
+	return alloc_parse(buf, len, obj, err, errlen);
+}
 
-	a->n = 0;
-	if ((rc = statefile_read(dir, ALLOC_FILE, ALLOC_FILE_MAX, &buf, &len, err, errlen)) != 0)
-		return rc == 1 ? 0 : -1;
-	if ((rc = alloc_parse(buf, len, a, why, sizeof(why))) != 0)
-		alloc_error(err, errlen, "%s/%s: %s", dir, ALLOC_FILE, why);
-	free(buf);
-	return rc;
+static int
+alloc_build_obj(const void *obj, char **out, size_t *len)
+{
+	return alloc_build(obj, out, len);
 }
 
 int
-alloc_save(const char *dir, const struct alloc *a, char *err, size_t errlen)
+alloc_load(const char *dir, struct alloc *x, char *err, size_t errlen)
 {
-	char *text;
-	size_t len;
-	int rc;
+	x->n = 0;
+	return statefile_load(dir, ALLOC_FILE, ALLOC_FILE_MAX, alloc_parse_obj, x, err, errlen);
+}
 
-	if (alloc_build(a, &text, &len) != 0)
-		return alloc_error(err, errlen, "%s/%s: out of memory", dir, ALLOC_FILE);
-	rc = statefile_write(dir, ALLOC_FILE, text, len, err, errlen);
-	free(text);
-	return rc;
+int
+alloc_save(const char *dir, const struct alloc *x, char *err, size_t errlen)
+{
+	return statefile_save(dir, ALLOC_FILE, alloc_build_obj, x, err, errlen);
 }
 
 static int

@@ -340,33 +340,27 @@ leases_build(const struct leases *l, char **out, size_t *outlen)
 	return 0;
 }
 
-int
-leases_load(const char *dir, struct leases *l, char *err, size_t errlen)
+static int
+leases_parse_obj(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen)
 {
-	char why[256];
-	uint8_t *buf;
-	size_t len;
-	int rc;
+	return leases_parse(buf, len, obj, err, errlen);
+}
 
-	l->n = 0;
-	if ((rc = statefile_read(dir, LEASE_FILE, LEASE_FILE_MAX, &buf, &len, err, errlen)) != 0)
-		return rc == 1 ? 0 : -1;
-	if ((rc = leases_parse(buf, len, l, why, sizeof(why))) != 0)
-		lease_error(err, errlen, "%s/%s: %s", dir, LEASE_FILE, why);
-	free(buf);
-	return rc;
+static int
+leases_build_obj(const void *obj, char **out, size_t *len)
+{
+	return leases_build(obj, out, len);
 }
 
 int
-leases_save(const char *dir, const struct leases *l, char *err, size_t errlen)
+leases_load(const char *dir, struct leases *x, char *err, size_t errlen)
 {
-	char *text;
-	size_t len;
-	int rc;
+	x->n = 0;
+	return statefile_load(dir, LEASE_FILE, LEASE_FILE_MAX, leases_parse_obj, x, err, errlen);
+}
 
-	if (leases_build(l, &text, &len) != 0)
-		return lease_error(err, errlen, "%s/%s: out of memory", dir, LEASE_FILE);
-	rc = statefile_write(dir, LEASE_FILE, text, len, err, errlen);
-	free(text);
-	return rc;
+int
+leases_save(const char *dir, const struct leases *x, char *err, size_t errlen)
+{
+	return statefile_save(dir, LEASE_FILE, leases_build_obj, x, err, errlen);
 }

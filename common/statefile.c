@@ -99,3 +99,37 @@ statefile_write(const char *dir, const char *name, const char *text, size_t len,
 	}
 	return 0;
 }
+
+int
+statefile_load(const char *dir, const char *name, size_t max, statefile_parse_fn parse, void *obj,
+    char *err, size_t errlen)
+{
+	char why[256];
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = statefile_read(dir, name, max, &buf, &len, err, errlen)) != 0)
+		return rc == 1 ? 0 : -1;
+	if ((rc = parse(buf, len, obj, why, sizeof(why))) != 0)
+		snprintf(err, errlen, "%s/%s: %s", dir, name, why);
+	free(buf);
+	return rc;
+}
+
+int
+statefile_save(const char *dir, const char *name, statefile_build_fn build, const void *obj,
+    char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (build(obj, &text, &len) != 0) {
+		snprintf(err, errlen, "%s/%s: out of memory", dir, name);
+		return -1;
+	}
+	rc = statefile_write(dir, name, text, len, err, errlen);
+	free(text);
+	return rc;
+}

@@ -17,4 +17,16 @@ int statefile_read(const char *dir, const char *name, size_t max, uint8_t **buf,
 int statefile_write(const char *dir, const char *name, const char *text, size_t len,
     char *err, size_t errlen);
 
+/* A state file's parser and builder, for statefile_load and _save. */
+typedef int (*statefile_parse_fn)(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen);
+typedef int (*statefile_build_fn)(const void *obj, char **out, size_t *len);
+
+/* Read dir/name and parse it into obj: 0 when it parsed or does not exist
+ * (obj untouched then), -1 with "PATH: why" in err. */
+int statefile_load(const char *dir, const char *name, size_t max, statefile_parse_fn parse, void *obj,
+    char *err, size_t errlen);
+/* Build obj's text and replace dir/name with it. */
+int statefile_save(const char *dir, const char *name, statefile_build_fn build, const void *obj,
+    char *err, size_t errlen);
+
 #endif

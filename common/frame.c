@@ -178,7 +178,7 @@ frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u)
 	u->sport = (uint16_t)(udp[0] << 8 | udp[1]);
 	u->dport = (uint16_t)(udp[2] << 8 | udp[3]);
 	ulen = (size_t)(udp[4] << 8 | udp[5]);
-	if (ulen != plen || (udp[6] == 0 && udp[7] == 0) || frame_l4_checksum(ip, udp, ulen, NH_UDP) != 0)
+	if (ulen != plen)
 		return -1;
 	memcpy(u->eth_dst, buf, 6);
 	memcpy(u->eth_src, buf + 6, 6);
@@ -188,6 +188,15 @@ frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u)
 	u->payload = udp + 8;
 	u->len = ulen - 8;
 	return 1;
+}
+
+bool
+frame_udp6_checksum_ok(const struct frame_udp6 *u)
+{
+	const uint8_t *udp = u->payload - 8, *ip = udp - IPV6_HDR_LEN;
+
+	/* RFC 8200 8.1: in IPv6 a zero UDP checksum is wrong, not absent */
+	return (udp[6] != 0 || udp[7] != 0) && frame_l4_checksum(ip, udp, u->len + 8, NH_UDP) == 0;
 }
 
 size_t

@@ -42,12 +42,13 @@ struct frame_udp6 {
 	const uint8_t *payload;         /* into the parsed frame */
 	size_t len;
 };
-/* 1: u describes the datagram, its UDP length and checksum checked;
- * 0: not such a frame; -1: UDP, but its length or checksum is wrong
- * (RFC 8200 8.1: a zero checksum is wrong in IPv6); the ports are set
- * when the UDP header is there at all, so such a datagram can be counted
- * by its port. */
+/* 1: u describes the datagram, its UDP length checked; 0: not such a
+ * frame; -1: UDP, but its length is wrong (the ports are set when the UDP
+ * header is there at all, so such a datagram can be counted by its port).
+ * The checksum is left to frame_udp6_checksum_ok: most UDP through a site
+ * is not ours to read, and costs nothing this way. */
 int frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u);
+bool frame_udp6_checksum_ok(const struct frame_udp6 *u);
 /* Write u as a frame into out, checksum set. 0 if it does not fit cap. */
 size_t frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap);
 

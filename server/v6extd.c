@@ -463,6 +463,8 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 			d = DHCP6_DROP_BAD_UDP;
 		else if (!site_dhcp6_for_us(s, &u.dst))
 			return TUNNEL_OK;       /* to a server of the home's own */
+		else if (!frame_udp6_checksum_ok(&u))
+			d = DHCP6_DROP_BAD_UDP;
 		else
 			d = site_dhcp6(s, &u, now);
 		if (d != DHCP6_OK)

@@ -3,6 +3,7 @@
  * traffic is not, and every truncation of each frame is safe. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,10 +89,62 @@ test_table(void **state)
 	assert_int_equal(frame_classify(f, 64, &src), FRAME_OTHER);
 }
 
+/* UDP in IPv6: frame_udp6_build and frame_udp6_parse are twins; the
+ * checksum verifies, and fails after one flipped bit; a wrong UDP length
+ * is -1 (ports still read), anything else 0. */
+static void
+test_udp6_roundtrip(void **state)
+{
+	static const uint8_t payload[] = { 1, 0, 0, 7, 0, 1, 0, 3, 'a', 'b', 'c' };
+	struct frame_udp6 u = { .hop_limit = 255, .sport = 546, .dport = 547,
+	    .payload = payload, .len = sizeof(payload) }, v;
+	uint8_t f[256];
+	size_t len;
+
+	(void)state;
+	memcpy(u.eth_dst, "\x33\x33\x00\x01\x00\x02", 6);
+	memcpy(u.eth_src, "\x02\x00\x00\x00\x00\x01", 6);
+	inet_pton(AF_INET6, "fe80::1", &u.src);
+	inet_pton(AF_INET6, "ff02::1:2", &u.dst);
+	assert_int_equal(frame_udp6_build(&u, f, 14 + 40 + 8), 0);
+	len = frame_udp6_build(&u, f, sizeof(f));
+	assert_int_equal(len, 14 + 40 + 8 + sizeof(payload));
+	assert_int_equal(frame_udp6_parse(f, len, &v), 1);
+	assert_true(frame_udp6_checksum_ok(&v));
+	assert_memory_equal(v.eth_dst, u.eth_dst, 6);
+	assert_memory_equal(v.eth_src, u.eth_src, 6);
+	assert_memory_equal(&v.src, &u.src, 16);
+	assert_memory_equal(&v.dst, &u.dst, 16);
+	assert_int_equal(v.sport, 546);
+	assert_int_equal(v.dport, 547);
+	assert_int_equal(v.hop_limit, 255);
+	assert_int_equal(v.len, sizeof(payload));
+	assert_memory_equal(v.payload, payload, sizeof(payload));
+	/* padding after the datagram is fine */
+	memset(f + len, 0, 10);
+	assert_int_equal(frame_udp6_parse(f, len + 10, &v), 1);
+	f[len - 1] ^= 1;
+	assert_int_equal(frame_udp6_parse(f, len, &v), 1);
+	assert_false(frame_udp6_checksum_ok(&v));
+	f[len - 1] ^= 1;
+	f[14 + 40 + 6] = f[14 + 40 + 7] = 0;            /* no checksum: wrong in IPv6 */
+	assert_int_equal(frame_udp6_parse(f, len, &v), 1);
+	assert_false(frame_udp6_checksum_ok(&v));
+	f[14 + 40 + 5]++;                               /* UDP length off by one */
+	v.dport = 0;
+	assert_int_equal(frame_udp6_parse(f, len, &v), -1);
+	assert_int_equal(v.dport, 547);
+	for (size_t n = 0; n < len; n++)               /* every cut: never 1 */
+		assert_true(frame_udp6_parse(f, n, &v) != 1);
+	f[14 + 6] = 58;                                 /* not UDP */
+	assert_int_equal(frame_udp6_parse(f, len, &v), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_udp6_roundtrip),
 		cmocka_unit_test(test_table),
 	};
 

@@ -162,6 +162,27 @@ frame_build_ptb(const uint8_t *buf, size_t len, uint32_t mtu, uint8_t *out, size
 	return l2 + IPV6_HDR_LEN + icmp_len;
 }
 
+uint8_t *
+frame_put_ip6(uint8_t *out, const uint8_t eth_dst[6], const uint8_t eth_src[6],
+    const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh, uint8_t hop_limit, size_t plen)
+{
+	uint8_t *ip = out + FRAME_ETH_LEN;
+
+	memcpy(out, eth_dst, 6);
+	memcpy(out + 6, eth_src, 6);
+	out[12] = ETHERTYPE_IPV6 >> 8;
+	out[13] = ETHERTYPE_IPV6 & 0xff;
+	memset(ip, 0, IPV6_HDR_LEN);
+	ip[0] = 0x60;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = nh;
+	ip[7] = hop_limit;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	return ip + IPV6_HDR_LEN;
+}
+
 int
 frame_udp6_parse(const uint8_t *buf, size_t len, struct frame_udp6 *u)
 {
@@ -208,18 +229,9 @@ frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap)
 
 	if (ulen > 0xffff || cap < FRAME_ETH_LEN + IPV6_HDR_LEN + ulen)
 		return 0;
-	memcpy(out, u->eth_dst, 6);
-	memcpy(out + 6, u->eth_src, 6);
-	out[12] = ETHERTYPE_IPV6 >> 8;
-	out[13] = ETHERTYPE_IPV6 & 0xff;
-	memset(ip, 0, IPV6_HDR_LEN);
-	ip[0] = 0x60;
-	ip[4] = (uint8_t)(ulen >> 8);
-	ip[5] = (uint8_t)ulen;
-	ip[6] = NH_UDP;
-	ip[7] = u->hop_limit;
-	memcpy(ip + 8, &u->src, 16);
-	memcpy(ip + 24, &u->dst, 16);
+	/* the payload may already sit where it goes: move it first */
+	memmove(udp + 8, u->payload, u->len);
+	frame_put_ip6(out, u->eth_dst, u->eth_src, &u->src, &u->dst, NH_UDP, u->hop_limit, ulen);
 	udp[0] = (uint8_t)(u->sport >> 8);
 	udp[1] = (uint8_t)u->sport;
 	udp[2] = (uint8_t)(u->dport >> 8);
@@ -227,7 +239,6 @@ frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap)
 	udp[4] = (uint8_t)(ulen >> 8);
 	udp[5] = (uint8_t)ulen;
 	udp[6] = udp[7] = 0;
-	memmove(udp + 8, u->payload, u->len);
 	sum = frame_l4_checksum(ip, udp, ulen, NH_UDP);
 	if (sum == 0)
 		sum = 0xffff;   /* RFC 768: a computed 0 is sent as all ones */

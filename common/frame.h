@@ -52,6 +52,12 @@ bool frame_udp6_checksum_ok(const struct frame_udp6 *u);
 /* Write u as a frame into out, checksum set. 0 if it does not fit cap. */
 size_t frame_udp6_build(const struct frame_udp6 *u, uint8_t *out, size_t cap);
 
+/* Write an untagged Ethernet header and an IPv6 header (no flow label,
+ * payload length plen) at out, which must hold FRAME_ETH_LEN + 40 bytes;
+ * returns where the payload goes. */
+uint8_t *frame_put_ip6(uint8_t *out, const uint8_t eth_dst[6], const uint8_t eth_src[6],
+    const struct in6_addr *src, const struct in6_addr *dst, uint8_t nh, uint8_t hop_limit, size_t plen);
+
 /* RFC 8200 8.1: the Internet checksum of an upper-layer message l4 (len
  * bytes, its checksum field zero, or as received to verify: then the result
  * is 0) with the pseudo-header taken from the IPv6 header at ip. */

@@ -225,18 +225,7 @@ ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap)
 		plen += (m->mtu ? 8 : 0) + (m->has_prefix ? 32 : 0) + (n_rdnss ? 8 + 16 * n_rdnss : 0);
 	if (cap < FRAME_ETH_LEN + IP6_LEN + plen)
 		return 0;
-	memcpy(out, m->eth_dst, 6);
-	memcpy(out + 6, m->eth_src, 6);
-	out[12] = ETHERTYPE_IPV6 >> 8;
-	out[13] = ETHERTYPE_IPV6 & 0xff;
-	memset(ip, 0, IP6_LEN);
-	ip[0] = 0x60;
-	ip[4] = (uint8_t)(plen >> 8);
-	ip[5] = (uint8_t)plen;
-	ip[6] = NH_ICMPV6;
-	ip[7] = HOPLIMIT_ND;
-	memcpy(ip + 8, &m->src, 16);
-	memcpy(ip + 24, &m->dst, 16);
+	frame_put_ip6(out, m->eth_dst, m->eth_src, &m->src, &m->dst, NH_ICMPV6, HOPLIMIT_ND, plen);
 	memset(icmp, 0, fixed);
 	icmp[0] = m->type;
 	switch (m->type) {

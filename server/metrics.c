@@ -61,6 +61,19 @@ metrics_per_site(struct evbuffer *b, const struct server *srv, const char *name,
 			    (unsigned long long)fn(srv->sites[i], now));
 }
 
+static const struct metrics_site_family {
+	const char *name, *type, *help;
+	metrics_value_fn fn;
+} metrics_site_families[] = {
+	{ "v6ext_peer_rx_bytes_total", "counter", "Bytes of frames received from the peer.", m_rx_bytes },
+	{ "v6ext_peer_tx_bytes_total", "counter", "Bytes of frames sent to the peer.", m_tx_bytes },
+	{ "v6ext_peer_rx_packets_total", "counter", "Frames received from the peer.", m_rx_packets },
+	{ "v6ext_peer_tx_packets_total", "counter", "Frames sent to the peer.", m_tx_packets },
+	{ "v6ext_peer_session_up", "gauge", "1 while the peer has a live session.", m_up },
+	{ "v6ext_peer_hosts", "gauge", "Host addresses seen in use in the site.", m_hosts },
+	{ "v6ext_peer_leases", "gauge", "DHCPv6 leases held in the site (declined addresses included).", m_leases },
+};
+
 static void
 metrics_write(struct metrics *m, struct evbuffer *b)
 {
@@ -89,20 +102,11 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 		    "Neighbour solicitations the proxy sent into sites.");
 		evbuffer_add_printf(b, "v6ext_ndp_site_solicitations_total %llu\n", (unsigned long long)ps->asked);
 	}
-	metrics_per_site(b, srv, "v6ext_peer_rx_bytes_total", "counter",
-	    "Bytes of frames received from the peer.", m_rx_bytes, now);
-	metrics_per_site(b, srv, "v6ext_peer_tx_bytes_total", "counter",
-	    "Bytes of frames sent to the peer.", m_tx_bytes, now);
-	metrics_per_site(b, srv, "v6ext_peer_rx_packets_total", "counter",
-	    "Frames received from the peer.", m_rx_packets, now);
-	metrics_per_site(b, srv, "v6ext_peer_tx_packets_total", "counter",
-	    "Frames sent to the peer.", m_tx_packets, now);
-	metrics_per_site(b, srv, "v6ext_peer_session_up", "gauge",
-	    "1 while the peer has a live session.", m_up, now);
-	metrics_per_site(b, srv, "v6ext_peer_hosts", "gauge",
-	    "Host addresses seen in use in the site.", m_hosts, now);
-	metrics_per_site(b, srv, "v6ext_peer_leases", "gauge",
-	    "DHCPv6 leases held in the site (declined addresses included).", m_leases, now);
+	for (size_t i = 0; i < ARRAY_SIZE(metrics_site_families); i++) {
+		const struct metrics_site_family *f = &metrics_site_families[i];
+
+		metrics_per_site(b, srv, f->name, f->type, f->help, f->fn, now);
+	}
 	metrics_family(b, "v6ext_peer_handshake_age_seconds", "gauge",
 	    "Seconds since the peer's latest handshake (peers that never had one are absent).");
 	for (size_t i = 0; i < srv->n_slots; i++) {

@@ -3,6 +3,8 @@
 #   ./setup.sh demo   install what the build needs, build, run the demo
 #   ./setup.sh test   install what the build and tests need, build with
 #                     -Werror, run every test (make check) and print a summary
+#   ./setup.sh bench  also install fastd, OpenVPN, tinc, SoftEther, iperf3;
+#                     build; run the benchmark (tests/bench/README.md)
 #   ./setup.sh deps   only install the packages
 # Builds go to build/ (out of tree), so the checkout stays clean.
 set -euo pipefail
@@ -15,6 +17,9 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # targets), and the real network peers the namespace tests drive.
 TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables"
 
+# Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
+BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps"
+
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "setup.sh: run as root (it installs packages with apt-get)" >&2
@@ -23,7 +28,7 @@ deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS
+	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS ${EXTRA_PKGS:-}
 }
 
 build() { # build DIR CONFIGURE-ARGS...
@@ -58,8 +63,13 @@ test)
 	summary build/test-suite.log
 	exit $rc
 	;;
+bench)
+	EXTRA_PKGS=$BENCH_PKGS deps
+	build build
+	make -C build -s bench
+	;;
 *)
-	echo "usage: sudo ./setup.sh demo|test|deps" >&2
+	echo "usage: sudo ./setup.sh demo|test|bench|deps" >&2
 	exit 2
 	;;
 esac

@@ -52,8 +52,7 @@ struct client {
 	struct nl_sock *nl;
 	int udp6, udp4, tap_fd;
 	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3];
-	struct transport_batch rx;
-	uint8_t *txbuf;
+	struct transport_batch rx, tx;
 	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
 	size_t n_cand, cur_cand;
 	uint64_t backoff_ms, next_try_ms;
@@ -219,26 +218,27 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 	struct in6_addr src;
 
 	(void)what;
+	/* a batch of frames, sealed in place, leaves in one sendmmsg */
 	for (int i = 0; i < TRANSPORT_BATCH; i++) {
-		ssize_t n = read(fd, c->txbuf + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX);
+		uint8_t *pkt = c->tx.buf[c->tx.n], *frame = pkt + WIRE_DATA_HEADER_LEN;
+		ssize_t n = read(fd, frame, WIRE_FRAME_MAX);
 		size_t plen;
 		enum tunnel_drop d;
 
 		if (n <= 0)
 			break;
-		if ((size_t)n > client_frame_max(c, c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n)) {
+		if ((size_t)n > client_frame_max(c, frame, (size_t)n)) {
 			/* too big for the tunnel: never lost in silence. IPv6 senders
 			 * get a Packet Too Big, so PMTUD works from the home side */
 			uint8_t ptb[FRAME_PTB_MAX];
-			size_t plen2 = frame_build_ptb(c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n, c->conf.mtu,
-			    ptb, sizeof(ptb));
+			size_t plen2 = frame_build_ptb(frame, (size_t)n, c->conf.mtu, ptb, sizeof(ptb));
 
 			c->tp.st.drops[DROP_TOO_BIG]++;
 			if (plen2 != 0 && write(c->tap_fd, ptb, plen2) < 0)
 				c->tp.st.drops[DROP_TAP]++;
 			continue;
 		}
-		switch (frame_classify(c->txbuf + WIRE_DATA_HEADER_LEN, (size_t)n, &src)) {
+		switch (frame_classify(frame, (size_t)n, &src)) {
 		case FRAME_RA:
 		case FRAME_DHCP6_SERVER:
 			/* rogue-RA guard: the home LAN's router must not reach the site */
@@ -247,12 +247,13 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 		default:
 			break;
 		}
-		if ((d = tunnel_seal_data(&c->tp, c->txbuf, (size_t)n, WIRE_DATA_MAX_LEN, now, &plen)) != TUNNEL_OK) {
+		if ((d = tunnel_seal_data(&c->tp, pkt, (size_t)n, c->tx.cap, now, &plen)) != TUNNEL_OK) {
 			c->tp.st.drops[d]++;
 			continue;
 		}
-		client_send(c, &c->tp.ep, c->txbuf, plen);
+		transport_queue(&c->tx, client_fd(c, &c->tp.ep), plen, &c->tp.ep);
 	}
+	c->tp.st.drops[DROP_SEND] += transport_flush(&c->tx, client_fd(c, &c->tp.ep));
 }
 
 static void
@@ -420,7 +421,7 @@ main(int argc, char **argv)
 		fatalx("libevent: no event base");
 	if ((c.nl = nl_open(err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (transport_batch_init(&c.rx, WIRE_DATA_MAX_LEN) != 0 || (c.txbuf = malloc(WIRE_DATA_MAX_LEN)) == NULL)
+	if (transport_batch_init(&c.rx, WIRE_DATA_MAX_LEN) != 0 || transport_batch_init(&c.tx, WIRE_DATA_MAX_LEN) != 0)
 		fatalx("out of memory");
 	c.udp6 = transport_open(AF_INET6, 0, err, sizeof(err));
 	c.udp4 = transport_open(AF_INET, 0, err, sizeof(err));
@@ -480,7 +481,7 @@ main(int argc, char **argv)
 	cookie_checker_wipe(&c.cc);
 	sodium_memzero(c.priv, sizeof(c.priv));
 	transport_batch_free(&c.rx);
-	free(c.txbuf);
+	transport_batch_free(&c.tx);
 	nl_close(c.nl);
 	event_base_free(c.base);
 	return 0;

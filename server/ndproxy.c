@@ -231,9 +231,8 @@ ndproxy_close(struct ndproxy *p)
 }
 
 void
-ndproxy_site_answered(struct ndproxy *p, struct site *s, const struct in6_addr *target, uint64_t now)
+ndproxy_site_answered(struct ndproxy *p, struct site *s, const struct in6_addr *target)
 {
-	(void)now;
 	if (p == NULL)
 		return;
 	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++) {

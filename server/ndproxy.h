@@ -32,7 +32,7 @@ struct ndproxy *ndproxy_open(struct server *srv, char *err, size_t errlen);
 void ndproxy_close(struct ndproxy *p);
 /* A host in site s advertised target (an NA from the site): answer the
  * router's questions about it. */
-void ndproxy_site_answered(struct ndproxy *p, struct site *s, const struct in6_addr *target, uint64_t now);
+void ndproxy_site_answered(struct ndproxy *p, struct site *s, const struct in6_addr *target);
 /* Site s is going away: forget its questions. */
 void ndproxy_forget_site(struct ndproxy *p, const struct site *s);
 void ndproxy_tick(struct ndproxy *p, uint64_t now);

@@ -486,7 +486,7 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 		if (!prefix_contains(&s->sub, &m.target))
 			return DROP_SOURCE;
 		(void)hosts_learn(&s->hosts, &m.target, now);
-		ndproxy_site_answered(s->srv->proxy, s, &m.target, now);
+		ndproxy_site_answered(s->srv->proxy, s, &m.target);
 		return TUNNEL_OK;
 	default:
 		return TUNNEL_OK;
@@ -1024,11 +1024,15 @@ server_peer_add(struct server *srv, const char *name, const char *b64, const cha
 	alloc_free(&srv->alloc);
 	srv->alloc = na;
 	if (site_add(srv, &p, idx[srv->conf.n_peers - 1]) != 0) {
+		char serr[CONF_ERR_LEN];
+
 		free(idx);
-		snprintf(err, errlen, "peer %s: the site could not start (see the daemon's log)", name);
 		srv->conf.n_peers--;
+		/* the peer is not kept: the state file must not bring it back */
 		(void)alloc_set_runtime(&srv->alloc, name, NULL);
-		(void)alloc_save(srv->conf.state_dir, &srv->alloc, err + strlen(err), 0);
+		if (alloc_save(srv->conf.state_dir, &srv->alloc, serr, sizeof(serr)) != 0)
+			log_warnx("peer %s: %s", name, serr);
+		snprintf(err, errlen, "peer %s: the site could not start (see the daemon's log)", name);
 		return EIO;
 	}
 	free(idx);

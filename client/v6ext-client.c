@@ -37,6 +37,8 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define CANDIDATES_MAX 8
+/* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
+#define CLIENT_RX_BUFS 16
 /* The home side's tap takes any frame the bridge passes, so an oversize one
  * reaches us and can be answered with a Packet Too Big (a bridge drops frames
  * over a port's MTU silently); the inner MTU is enforced in tap_read. */
@@ -52,7 +54,11 @@ struct client {
 	struct nl_sock *nl;
 	int udp6, udp4, tap_fd;
 	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3];
-	struct transport_batch rx, tx;
+	struct transport_rx rx;
+	struct transport_tx tx;
+	bool offload;                   /* TSO on the tap, UDP GSO/GRO */
+	struct tap_out tap_out;         /* frames to the tap, TCP bursts glued */
+	uint8_t *tap_in;                /* one frame read from the tap, virtio_net_hdr first */
 	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
 	size_t n_cand, cur_cand;
 	uint64_t backoff_ms, next_try_ms;
@@ -135,6 +141,56 @@ client_initiate(struct client *c, const struct endpoint *ep, uint64_t now)
 	client_send(c, ep, &msg, sizeof(msg));
 }
 
+/* One datagram from the server. */
+static void
+client_datagram(struct client *c, uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
+{
+	enum tunnel_drop d;
+	size_t flen;
+
+	if (len < 4) {
+		c->st.drops[DROP_SHORT]++;
+		return;
+	}
+	switch (pkt[0]) {
+	case WIRE_RESPONSE:
+		if ((d = tunnel_consume_response(&c->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
+			c->st.drops[d]++;
+			break;
+		}
+		log_info("handshake complete");
+		c->backoff_ms = 0;
+		client_set_carrier(c, true);
+		/* confirm the session to the server at once */
+		{
+			uint8_t ka[WIRE_DATA_MIN_LEN];
+			size_t kl;
+
+			if (tunnel_seal_data(&c->tp, ka, 0, sizeof(ka), now, &kl) == TUNNEL_OK)
+				client_send(c, &c->tp.ep, ka, kl);
+		}
+		break;
+	case WIRE_COOKIE:
+		/* the server is under load: retry at once with mac2 */
+		if ((d = tunnel_consume_cookie(&c->tp, pkt, len, now)) != TUNNEL_OK)
+			c->st.drops[d]++;
+		else
+			client_initiate(c, &c->tp.ep, now);
+		break;
+	case WIRE_DATA:
+		if ((d = tunnel_open_data(&c->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
+			c->st.drops[d]++;
+			break;
+		}
+		if (flen != 0)
+			tap_out_frame(&c->tap_out, c->tap_fd, c->offload, pkt + WIRE_DATA_HEADER_LEN, flen,
+			    &c->tp.st.drops[DROP_TAP]);
+		break;
+	default:
+		c->st.drops[DROP_TYPE]++;
+	}
+}
+
 static void
 udp_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -145,55 +201,19 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	while ((n = transport_recv(fd, &c->rx)) > 0) {
 		for (int i = 0; i < n; i++) {
-			uint8_t *pkt = c->rx.buf[i];
-			size_t len = c->rx.msgs[i].msg_len, flen;
-			const struct endpoint *from = &c->rx.ep[i];
-			enum tunnel_drop d;
+			size_t total = c->rx.msgs[i].msg_len, seg = c->rx.seg[i], off = 0;
 
-			if (len < 4) {
-				c->st.drops[DROP_SHORT]++;
-				continue;
-			}
-			switch (pkt[0]) {
-			case WIRE_RESPONSE:
-				if ((d = tunnel_consume_response(&c->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
-					c->st.drops[d]++;
-					break;
-				}
-				log_info("handshake complete");
-				c->backoff_ms = 0;
-				client_set_carrier(c, true);
-				/* confirm the session to the server at once */
-				{
-					uint8_t ka[WIRE_DATA_MIN_LEN];
-					size_t kl;
+			/* one datagram, or a GRO burst of them */
+			do {
+				uint8_t *pkt = c->rx.buf[i] + off;
+				size_t len = total - off < seg ? total - off : seg;
 
-					if (tunnel_seal_data(&c->tp, ka, 0, sizeof(ka), now, &kl) == TUNNEL_OK)
-						client_send(c, &c->tp.ep, ka, kl);
-				}
-				break;
-			case WIRE_COOKIE:
-				/* the server is under load: retry at once with mac2 */
-				if ((d = tunnel_consume_cookie(&c->tp, pkt, len, now)) != TUNNEL_OK)
-					c->st.drops[d]++;
-				else
-					client_initiate(c, &c->tp.ep, now);
-				break;
-			case WIRE_DATA:
-				if ((d = tunnel_open_data(&c->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
-					c->st.drops[d]++;
-					break;
-				}
-				if (flen == 0)
-					break;
-				if (write(c->tap_fd, pkt + WIRE_DATA_HEADER_LEN, flen) < 0)
-					c->tp.st.drops[DROP_TAP]++;
-				break;
-			default:
-				c->st.drops[DROP_TYPE]++;
-			}
+				off += seg;
+				client_datagram(c, pkt, len, &c->rx.ep[i], now);
+			} while (off < total);
 		}
-		if (n < TRANSPORT_BATCH)
+		tap_out_flush(&c->tap_out);
+		if ((unsigned)n < c->rx.nbuf)
 			break;
 	}
 }
@@ -210,50 +230,84 @@ client_frame_max(const struct client *c, const uint8_t *frame, size_t len)
 	return max;
 }
 
+/* One frame from the tap, at pkt + WIRE_DATA_HEADER_LEN where
+ * transport_reserve made room: guarded, sealed and queued. */
+static void
+client_queue_frame(struct client *c, uint8_t *pkt, size_t n, uint64_t now)
+{
+	uint8_t *frame = pkt + WIRE_DATA_HEADER_LEN;
+	struct in6_addr src;
+	enum tunnel_drop d;
+	size_t plen;
+
+	if (n > client_frame_max(c, frame, n)) {
+		/* too big for the tunnel: never lost in silence. IPv6 senders
+		 * get a Packet Too Big, so PMTUD works from the home side */
+		uint8_t ptb[FRAME_PTB_MAX];
+		size_t plen2 = frame_build_ptb(frame, n, c->conf.mtu, ptb, sizeof(ptb));
+
+		c->tp.st.drops[DROP_TOO_BIG]++;
+		if (plen2 != 0 && tap_write(c->tap_fd, c->offload, ptb, plen2) < 0)
+			c->tp.st.drops[DROP_TAP]++;
+		return;
+	}
+	switch (frame_classify(frame, n, &src)) {
+	case FRAME_RA:
+	case FRAME_DHCP6_SERVER:
+		/* rogue-RA guard: the home LAN's router must not reach the site */
+		c->tp.st.drops[DROP_ROGUE_RA]++;
+		return;
+	default:
+		break;
+	}
+	if ((d = tunnel_seal_data(&c->tp, pkt, n, n + WIRE_DATA_MIN_LEN, now, &plen)) != TUNNEL_OK) {
+		c->tp.st.drops[d]++;
+		return;
+	}
+	transport_commit(&c->tx, plen, &c->tp.ep);
+}
+
 static void
 tap_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
 	uint64_t now = util_now_ms();
-	struct in6_addr src;
+	int ufd = client_fd(c, &c->tp.ep);
 
 	(void)what;
 	/* a batch of frames, sealed in place, leaves in one sendmmsg */
 	for (int i = 0; i < TRANSPORT_BATCH; i++) {
-		uint8_t *pkt = c->tx.buf[c->tx.n], *frame = pkt + WIRE_DATA_HEADER_LEN;
-		ssize_t n = read(fd, frame, WIRE_FRAME_MAX);
-		size_t plen;
-		enum tunnel_drop d;
+		struct virtio_net_hdr vh;
+		struct gso_seg seg;
+		ssize_t n;
+		size_t len;
 
-		if (n <= 0)
+		if (!c->offload) {
+			uint8_t *pkt = transport_reserve(&c->tx, ufd, WIRE_DATA_MAX_LEN);
+
+			if ((n = read(fd, pkt + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX)) <= 0)
+				break;
+			client_queue_frame(c, pkt, (size_t)n, now);
+			continue;
+		}
+		/* a burst of TCP in one frame: cut into segments, each sealed
+		 * where it will leave from */
+		if ((n = read(fd, c->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX)) <= 0)
 			break;
-		if ((size_t)n > client_frame_max(c, frame, (size_t)n)) {
-			/* too big for the tunnel: never lost in silence. IPv6 senders
-			 * get a Packet Too Big, so PMTUD works from the home side */
-			uint8_t ptb[FRAME_PTB_MAX];
-			size_t plen2 = frame_build_ptb(frame, (size_t)n, c->conf.mtu, ptb, sizeof(ptb));
-
+		memcpy(&vh, c->tap_in, sizeof(vh));
+		if ((size_t)n < GSO_HDR_LEN ||
+		    !gso_seg_init(&seg, &vh, c->tap_in + GSO_HDR_LEN, (size_t)n - GSO_HDR_LEN)) {
 			c->tp.st.drops[DROP_TOO_BIG]++;
-			if (plen2 != 0 && write(c->tap_fd, ptb, plen2) < 0)
-				c->tp.st.drops[DROP_TAP]++;
 			continue;
 		}
-		switch (frame_classify(frame, (size_t)n, &src)) {
-		case FRAME_RA:
-		case FRAME_DHCP6_SERVER:
-			/* rogue-RA guard: the home LAN's router must not reach the site */
-			c->tp.st.drops[DROP_ROGUE_RA]++;
-			continue;
-		default:
-			break;
+		while ((len = gso_seg_next_len(&seg)) != 0) {
+			uint8_t *pkt = transport_reserve(&c->tx, ufd, len + WIRE_DATA_MIN_LEN);
+
+			gso_seg_next(&seg, pkt + WIRE_DATA_HEADER_LEN);
+			client_queue_frame(c, pkt, len, now);
 		}
-		if ((d = tunnel_seal_data(&c->tp, pkt, (size_t)n, c->tx.cap, now, &plen)) != TUNNEL_OK) {
-			c->tp.st.drops[d]++;
-			continue;
-		}
-		transport_queue(&c->tx, client_fd(c, &c->tp.ep), plen, &c->tp.ep);
 	}
-	c->tp.st.drops[DROP_SEND] += transport_flush(&c->tx, client_fd(c, &c->tp.ep));
+	c->tp.st.drops[DROP_SEND] += transport_flush(&c->tx, ufd);
 }
 
 static void
@@ -421,13 +475,15 @@ main(int argc, char **argv)
 		fatalx("libevent: no event base");
 	if ((c.nl = nl_open(err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (transport_batch_init(&c.rx, WIRE_DATA_MAX_LEN) != 0 || transport_batch_init(&c.tx, WIRE_DATA_MAX_LEN) != 0)
+	c.offload = transport_offload_enabled();
+	if (transport_rx_init(&c.rx, CLIENT_RX_BUFS, WIRE_DATA_MAX_LEN) != 0 || transport_tx_init(&c.tx, c.offload) != 0 ||
+	    tap_out_init(&c.tap_out, c.offload) != 0 || (c.tap_in = malloc(GSO_HDR_LEN + GSO_FRAME_MAX)) == NULL)
 		fatalx("out of memory");
-	c.udp6 = transport_open(AF_INET6, 0, err, sizeof(err));
-	c.udp4 = transport_open(AF_INET, 0, err, sizeof(err));
+	c.udp6 = transport_open(AF_INET6, 0, c.offload, err, sizeof(err));
+	c.udp4 = transport_open(AF_INET, 0, c.offload, err, sizeof(err));
 	if (c.udp6 < 0 && c.udp4 < 0)
 		fatalx("%s", err);
-	if ((c.tap_fd = tap_open(c.conf.tap)) < 0)
+	if ((c.tap_fd = tap_open(c.conf.tap, &c.offload)) < 0)
 		fatal("tap %s", c.conf.tap);
 	if (tap_set_carrier(c.tap_fd, false) != 0 ||
 	    nl_bridge_ensure(c.nl, c.conf.bridge, err, sizeof(err)) != 0 ||
@@ -480,8 +536,10 @@ main(int argc, char **argv)
 	tunnel_peer_wipe(&c.tp);
 	cookie_checker_wipe(&c.cc);
 	sodium_memzero(c.priv, sizeof(c.priv));
-	transport_batch_free(&c.rx);
-	transport_batch_free(&c.tx);
+	transport_rx_free(&c.rx);
+	transport_tx_free(&c.tx);
+	tap_out_free(&c.tap_out);
+	free(c.tap_in);
 	nl_close(c.nl);
 	event_base_free(c.base);
 	return 0;

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ transport_bufsize(int fd, int opt_force, int opt)
 }
 
 int
-transport_open(int family, uint16_t port, char *err, size_t errlen)
+transport_open(int family, uint16_t port, bool gro, char *err, size_t errlen)
 {
 	int fd, one = 1;
 
@@ -32,6 +33,10 @@ transport_open(int family, uint16_t port, char *err, size_t errlen)
 	}
 	transport_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF);
 	transport_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF);
+	/* bursts from one sender arrive as one buffer (Linux 5.0); without it
+	 * the kernel cuts a GSO train back into datagrams on delivery */
+	if (gro)
+		(void)setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	if (family == AF_INET6) {
 		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 
@@ -49,6 +54,14 @@ fail:
 	snprintf(err, errlen, "udp bind %s port %u: %s", family == AF_INET6 ? "[::]" : "0.0.0.0", port, strerror(errno));
 	close(fd);
 	return -1;
+}
+
+bool
+transport_offload_enabled(void)
+{
+	const char *v = getenv("V6EXT_OFFLOAD");
+
+	return v == NULL || strcmp(v, "off") != 0;
 }
 
 bool
@@ -96,86 +109,183 @@ endpoint_cookie_source(const struct endpoint *ep, uint8_t out[COOKIE_SOURCE_MAX]
 }
 
 int
-transport_batch_init(struct transport_batch *b, size_t bufsize)
+transport_rx_init(struct transport_rx *b, unsigned nbuf, size_t cap)
 {
 	memset(b, 0, sizeof(*b));
-	b->cap = bufsize;
-	for (unsigned i = 0; i < TRANSPORT_BATCH; i++)
-		if ((b->buf[i] = malloc(bufsize)) == NULL)
+	b->cap = cap;
+	b->nbuf = nbuf < TRANSPORT_BATCH ? nbuf : TRANSPORT_BATCH;
+	for (unsigned i = 0; i < b->nbuf; i++)
+		if ((b->buf[i] = malloc(cap)) == NULL)
 			return -1;
 	return 0;
 }
 
 void
-transport_batch_free(struct transport_batch *b)
+transport_rx_free(struct transport_rx *b)
 {
-	for (unsigned i = 0; i < TRANSPORT_BATCH; i++)
+	for (unsigned i = 0; i < b->nbuf; i++)
 		free(b->buf[i]);
 	memset(b, 0, sizeof(*b));
 }
 
 int
-transport_recv(int fd, struct transport_batch *b)
+transport_recv(int fd, struct transport_rx *b)
 {
 	int n;
 
-	for (unsigned i = 0; i < TRANSPORT_BATCH; i++) {
+	for (unsigned i = 0; i < b->nbuf; i++) {
+		struct msghdr *h = &b->msgs[i].msg_hdr;
+
 		b->iov[i].iov_base = b->buf[i];
 		b->iov[i].iov_len = b->cap;
-		memset(&b->msgs[i].msg_hdr, 0, sizeof(b->msgs[i].msg_hdr));
-		b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
-		b->msgs[i].msg_hdr.msg_iovlen = 1;
-		b->msgs[i].msg_hdr.msg_name = &b->ep[i].u;
-		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->ep[i].u);
+		memset(h, 0, sizeof(*h));
+		h->msg_iov = &b->iov[i];
+		h->msg_iovlen = 1;
+		h->msg_name = &b->ep[i].u;
+		h->msg_namelen = sizeof(b->ep[i].u);
+		h->msg_control = b->ctl[i].buf;
+		h->msg_controllen = sizeof(b->ctl[i].buf);
 	}
-	n = recvmmsg(fd, b->msgs, TRANSPORT_BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(fd, b->msgs, b->nbuf, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
 	for (int i = 0; i < n; i++) {
-		b->ep[i].len = b->msgs[i].msg_hdr.msg_namelen;
+		struct msghdr *h = &b->msgs[i].msg_hdr;
+		struct cmsghdr *c;
+
+		b->ep[i].len = h->msg_namelen;
+		b->seg[i] = b->msgs[i].msg_len;
 		/* a datagram larger than the buffer is cut: make it fail parsing */
-		if (b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+		if (h->msg_flags & MSG_TRUNC)
 			b->msgs[i].msg_len = 0;
+		for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
+			int seg;
+
+			if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+				memcpy(&seg, CMSG_DATA(c), sizeof(seg));
+				if (seg > 0)
+					b->seg[i] = (size_t)seg;
+			}
+		}
+		if (b->seg[i] == 0)
+			b->seg[i] = 1;  /* an empty datagram: one, of length 0 */
 	}
-	b->n = (unsigned)n;
 	return n;
 }
 
-void
-transport_queue(struct transport_batch *b, int fd, size_t len, const struct endpoint *ep)
+int
+transport_tx_init(struct transport_tx *b, bool gso)
 {
-	unsigned i = b->n;
+	memset(b, 0, sizeof(*b));
+	b->gso = gso;
+	return (b->arena = malloc(TRANSPORT_ARENA_BYTES)) == NULL ? -1 : 0;
+}
 
-	b->iov[i].iov_base = b->buf[i];
-	b->iov[i].iov_len = len;
-	b->ep[i] = *ep;
-	memset(&b->msgs[i].msg_hdr, 0, sizeof(b->msgs[i].msg_hdr));
-	b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
-	b->msgs[i].msg_hdr.msg_iovlen = 1;
-	b->msgs[i].msg_hdr.msg_name = &b->ep[i].u;
-	b->msgs[i].msg_hdr.msg_namelen = ep->len;
-	if (++b->n == TRANSPORT_BATCH)
+void
+transport_tx_free(struct transport_tx *b)
+{
+	free(b->arena);
+	memset(b, 0, sizeof(*b));
+}
+
+uint8_t *
+transport_reserve(struct transport_tx *b, int fd, size_t len)
+{
+	if (b->n == TRANSPORT_BATCH || b->used + len > TRANSPORT_ARENA_BYTES)
 		(void)transport_flush(b, fd);
+	return b->arena + b->used;
+}
+
+void
+transport_commit(struct transport_tx *b, size_t len, const struct endpoint *ep)
+{
+	unsigned t = b->n - 1;
+
+	/* UDP_SEGMENT: every datagram of a train but the last is seg bytes */
+	if (b->gso && b->n > 0 && b->open[t] && len <= b->seg[t] && b->count[t] < TRANSPORT_TRAIN_MAX &&
+	    b->iov[t].iov_len + len <= TRANSPORT_TRAIN_BYTES && endpoint_equal(&b->ep[t], ep)) {
+		b->iov[t].iov_len += len;
+		b->count[t]++;
+		b->open[t] = len == b->seg[t];
+	} else {
+		t = b->n++;
+		b->iov[t].iov_base = b->arena + b->used;
+		b->iov[t].iov_len = len;
+		b->ep[t] = *ep;
+		b->seg[t] = len;
+		b->count[t] = 1;
+		b->open[t] = true;
+	}
+	b->used += len;
+}
+
+/* One train at a time, for a kernel or a route that refuses GSO: EIO when
+ * the way out has no checksum offload (udp_send_skb). */
+static unsigned
+transport_send_singly(struct transport_tx *b, int fd, unsigned t)
+{
+	unsigned refused = 0;
+
+	for (size_t off = 0; off < b->iov[t].iov_len; off += b->seg[t]) {
+		size_t len = b->iov[t].iov_len - off < b->seg[t] ? b->iov[t].iov_len - off : b->seg[t];
+
+		if (sendto(fd, (uint8_t *)b->iov[t].iov_base + off, len, MSG_DONTWAIT, &b->ep[t].u.sa,
+		    b->ep[t].len) < 0)
+			refused++;
+	}
+	return refused;
 }
 
 unsigned
-transport_flush(struct transport_batch *b, int fd)
+transport_flush(struct transport_tx *b, int fd)
 {
 	unsigned sent = 0, refused = 0;
 
+	for (unsigned t = 0; t < b->n; t++) {
+		struct msghdr *h = &b->msgs[t].msg_hdr;
+
+		memset(h, 0, sizeof(*h));
+		h->msg_iov = &b->iov[t];
+		h->msg_iovlen = 1;
+		h->msg_name = &b->ep[t].u;
+		h->msg_namelen = b->ep[t].len;
+		if (b->count[t] > 1) {
+			struct cmsghdr *c;
+			uint16_t seg = (uint16_t)b->seg[t];
+
+			memset(b->ctl[t].buf, 0, sizeof(b->ctl[t].buf));
+			h->msg_control = b->ctl[t].buf;
+			h->msg_controllen = sizeof(b->ctl[t].buf);
+			c = CMSG_FIRSTHDR(h);
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof(seg));
+			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+		}
+		b->datagrams += b->count[t];
+	}
+	b->trains += b->n;
 	while (sent < b->n) {
 		int n = sendmmsg(fd, b->msgs + sent, b->n - sent, MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			/* drop the one that failed (no route, full buffer), go on */
-			refused++;
+			if (b->count[sent] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
+				/* no GSO on this path: from now on, one by one */
+				b->gso = false;
+				refused += transport_send_singly(b, fd, sent);
+			} else {
+				/* drop the one that failed (no route, full buffer), go on */
+				refused += b->count[sent];
+			}
 			sent++;
 			continue;
 		}
 		sent += (unsigned)n;
 	}
 	b->n = 0;
+	b->used = 0;
 	return refused;
 }

@@ -15,6 +15,7 @@
 #include "lease.h"
 #include "hosts.h"
 #include "prefix.h"
+#include "tap.h"
 #include "transport.h"
 #include "tunnel.h"
 
@@ -26,6 +27,7 @@ struct site {
 	struct conf_peer conf;
 	struct tunnel_peer tp;
 	int tap_fd;
+	bool offload;                   /* the tap has a virtio_net_hdr */
 	struct event *ev_tap;
 	bool carrier;
 	uint64_t index;                 /* sub-prefix index in the /64 */
@@ -50,7 +52,11 @@ struct server {
 	struct nl_sock *nl;
 	int udp6, udp4;
 	struct event *ev_udp6, *ev_udp4, *ev_tick, *ev_sig[3];
-	struct transport_batch rx, tx6, tx4;
+	struct transport_rx rx;
+	struct transport_tx tx6, tx4;
+	bool offload;                   /* taps with TSO, UDP GSO/GRO (V6EXT_OFFLOAD=off: none) */
+	struct tap_out tap_out;         /* frames to taps, TCP bursts glued */
+	uint8_t *tap_in;                /* one frame read from a tap, virtio_net_hdr first */
 	struct site **sites;            /* indexed by slot */
 	size_t n_slots;
 	struct tunnel_stats st;         /* drops before a peer is known */

@@ -43,6 +43,8 @@
 
 #define SITES_MAX 65536         /* slot is the low 16 bits of our indices */
 #define PKT_CAP   (WIRE_DATA_MAX_LEN)
+/* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
+#define SERVER_RX_BUFS 16
 #define USED_MAX  1024          /* upstream addresses and neighbours read */
 #define SITE_FRAME_MAX 1514     /* what the daemon itself sends into a site */
 #define LEASE_SWEEP_MS (60u * 1000)
@@ -271,7 +273,8 @@ site_add(struct server *srv, const struct conf_peer *cp, uint64_t index)
 	hosts_init(&s->hosts);
 	tunnel_peer_init(&s->tp, cp->public_key, psk, (uint16_t)slot);
 	sodium_memzero(psk, sizeof(psk));
-	if ((s->tap_fd = tap_open(cp->tap)) < 0) {
+	s->offload = srv->offload;
+	if ((s->tap_fd = tap_open(cp->tap, &s->offload)) < 0) {
 		log_warn("peer %s: tap %s", cp->name, cp->tap);
 		goto fail;
 	}
@@ -538,8 +541,8 @@ server_data(struct server *srv, uint8_t *pkt, size_t len, const struct endpoint 
 			s->tp.st.drops[d]++;
 		return;
 	}
-	if (write(s->tap_fd, pkt + WIRE_DATA_HEADER_LEN, flen) < 0)
-		s->tp.st.drops[DROP_TAP]++;
+	tap_out_frame(&srv->tap_out, s->tap_fd, s->offload, pkt + WIRE_DATA_HEADER_LEN, flen,
+	    &s->tp.st.drops[DROP_TAP]);
 }
 
 static void
@@ -578,23 +581,42 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	while ((n = transport_recv(fd, &srv->rx)) > 0) {
 		for (int i = 0; i < n; i++) {
-			uint8_t *pkt = srv->rx.buf[i];
-			size_t len = srv->rx.msgs[i].msg_len;
+			size_t total = srv->rx.msgs[i].msg_len, seg = srv->rx.seg[i], off = 0;
 
-			if (len < 4) {
-				srv->st.drops[DROP_SHORT]++;
-				continue;
-			}
-			if (pkt[0] == WIRE_DATA)
-				server_data(srv, pkt, len, &srv->rx.ep[i], now);
-			else if (pkt[0] == WIRE_INITIATION)
-				server_initiation(srv, pkt, len, &srv->rx.ep[i], now);
-			else
-				srv->st.drops[DROP_TYPE]++;
+			/* one datagram, or a GRO burst of them from one sender */
+			do {
+				uint8_t *pkt = srv->rx.buf[i] + off;
+				size_t len = total - off < seg ? total - off : seg;
+
+				off += seg;
+				if (len < 4)
+					srv->st.drops[DROP_SHORT]++;
+				else if (pkt[0] == WIRE_DATA)
+					server_data(srv, pkt, len, &srv->rx.ep[i], now);
+				else if (pkt[0] == WIRE_INITIATION)
+					server_initiation(srv, pkt, len, &srv->rx.ep[i], now);
+				else
+					srv->st.drops[DROP_TYPE]++;
+			} while (off < total);
 		}
-		if (n < TRANSPORT_BATCH)
+		tap_out_flush(&srv->tap_out);
+		if ((unsigned)n < srv->rx.nbuf)
 			break;
 	}
+}
+
+/* Seal one frame (len bytes, at pkt + WIRE_DATA_HEADER_LEN, where
+ * transport_reserve put room for it) and queue it. */
+static void
+site_queue_frame(struct site *s, struct transport_tx *tx, uint8_t *pkt, size_t len, uint64_t now)
+{
+	size_t plen;
+	enum tunnel_drop d;
+
+	if ((d = tunnel_seal_data(&s->tp, pkt, len, len + WIRE_DATA_MIN_LEN, now, &plen)) != TUNNEL_OK)
+		s->tp.st.drops[d]++;
+	else
+		transport_commit(tx, plen, &s->tp.ep);
 }
 
 static void
@@ -603,32 +625,47 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 	struct site *s = arg;
 	struct server *srv = s->srv;
 	uint64_t now = util_now_ms();
-	struct transport_batch *tx;
+	struct transport_tx *tx;
 	int ufd;
 
 	(void)what;
 	if (s->tp.ep.len == 0) {
-		uint8_t sink[2048];
-
-		while (read(fd, sink, sizeof(sink)) > 0)
+		while (read(fd, srv->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX) > 0)
 			s->tp.st.drops[DROP_NO_SESSION]++;
 		return;
 	}
 	tx = s->tp.ep.u.sa.sa_family == AF_INET6 ? &srv->tx6 : &srv->tx4;
 	ufd = s->tp.ep.u.sa.sa_family == AF_INET6 ? srv->udp6 : srv->udp4;
 	for (int i = 0; i < TRANSPORT_BATCH; i++) {
-		uint8_t *pkt = tx->buf[tx->n];
-		ssize_t n = read(fd, pkt + WIRE_DATA_HEADER_LEN, tx->cap - WIRE_DATA_MIN_LEN);
-		size_t plen;
-		enum tunnel_drop d;
+		struct virtio_net_hdr vh;
+		struct gso_seg seg;
+		ssize_t n;
+		size_t len;
 
-		if (n <= 0)
-			break;
-		if ((d = tunnel_seal_data(&s->tp, pkt, (size_t)n, tx->cap, now, &plen)) != TUNNEL_OK) {
-			s->tp.st.drops[d]++;
+		if (!s->offload) {
+			uint8_t *pkt = transport_reserve(tx, ufd, WIRE_DATA_MAX_LEN);
+
+			if ((n = read(fd, pkt + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX)) <= 0)
+				break;
+			site_queue_frame(s, tx, pkt, (size_t)n, now);
 			continue;
 		}
-		transport_queue(tx, ufd, plen, &s->tp.ep);
+		/* a burst of TCP in one frame: cut into segments, each sealed
+		 * where it will leave from */
+		if ((n = read(fd, srv->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX)) <= 0)
+			break;
+		memcpy(&vh, srv->tap_in, sizeof(vh));
+		if ((size_t)n < GSO_HDR_LEN ||
+		    !gso_seg_init(&seg, &vh, srv->tap_in + GSO_HDR_LEN, (size_t)n - GSO_HDR_LEN)) {
+			s->tp.st.drops[DROP_TOO_BIG]++;
+			continue;
+		}
+		while ((len = gso_seg_next_len(&seg)) != 0) {
+			uint8_t *pkt = transport_reserve(tx, ufd, len + WIRE_DATA_MIN_LEN);
+
+			gso_seg_next(&seg, pkt + WIRE_DATA_HEADER_LEN);
+			site_queue_frame(s, tx, pkt, len, now);
+		}
 	}
 	s->tp.st.drops[DROP_SEND] += transport_flush(tx, ufd);
 }
@@ -1251,13 +1288,16 @@ main(int argc, char **argv)
 		fatalx("libevent: no event base");
 	if ((srv.nl = nl_open(err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (transport_batch_init(&srv.rx, PKT_CAP) != 0 || transport_batch_init(&srv.tx6, PKT_CAP) != 0 ||
-	    transport_batch_init(&srv.tx4, PKT_CAP) != 0)
+	srv.offload = transport_offload_enabled();
+	if (transport_rx_init(&srv.rx, SERVER_RX_BUFS, PKT_CAP) != 0 ||
+	    transport_tx_init(&srv.tx6, srv.offload) != 0 || transport_tx_init(&srv.tx4, srv.offload) != 0 ||
+	    tap_out_init(&srv.tap_out, srv.offload) != 0 ||
+	    (srv.tap_in = malloc(GSO_HDR_LEN + GSO_FRAME_MAX)) == NULL)
 		fatalx("out of memory");
-	srv.udp6 = transport_open(AF_INET6, srv.conf.listen_port, err, sizeof(err));
+	srv.udp6 = transport_open(AF_INET6, srv.conf.listen_port, srv.offload, err, sizeof(err));
 	if (srv.udp6 < 0)
 		log_warnx("%s", err);
-	srv.udp4 = transport_open(AF_INET, srv.conf.listen_port, err, sizeof(err));
+	srv.udp4 = transport_open(AF_INET, srv.conf.listen_port, srv.offload, err, sizeof(err));
 	if (srv.udp4 < 0)
 		log_warnx("%s", err);
 	if (srv.udp6 < 0 && srv.udp4 < 0)
@@ -1328,9 +1368,11 @@ main(int argc, char **argv)
 	if (srv.ev_udp4)
 		event_free(srv.ev_udp4);
 	tunnel_responder_wipe(&srv.resp);
-	transport_batch_free(&srv.rx);
-	transport_batch_free(&srv.tx6);
-	transport_batch_free(&srv.tx4);
+	transport_rx_free(&srv.rx);
+	transport_tx_free(&srv.tx6);
+	transport_tx_free(&srv.tx4);
+	tap_out_free(&srv.tap_out);
+	free(srv.tap_in);
 	nl_close(srv.nl);
 	event_base_free(srv.base);
 	conf_server_free(&srv.conf);

@@ -108,7 +108,7 @@ tunnel_install(struct tunnel_peer *p, struct noise_handshake *hs, uint32_t local
 	noise_split(hs, send, recv, NULL);
 	session_wipe(&p->prev);
 	p->prev = p->cur;
-	session_init(&p->cur, send, recv, local, remote, initiator, now_ms);
+	session_init(&p->cur, SESSION_CHACHA20POLY1305, send, recv, local, remote, initiator, now_ms);
 	sodium_memzero(send, sizeof(send));
 	sodium_memzero(recv, sizeof(recv));
 	p->handshake_wall = (uint64_t)time(NULL);

@@ -392,6 +392,7 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 	    tunnel_peer_live(&c->tp, util_now_ms()) ? "up" : "down",
 	    (unsigned long long)all.rx_bytes, (unsigned long long)all.rx_packets,
 	    (unsigned long long)all.tx_bytes, (unsigned long long)all.tx_packets);
+	evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(&c->tp, util_now_ms()));
 	ctl_add_drops(out, &all);
 	return 0;
 }

@@ -4,13 +4,19 @@
  *
  *   [ wire_data_header 16 | frame ... | tag 16 ]
  *
- * the header is the AEAD's associated data, so every bit is authenticated. */
+ * the header is the AEAD's associated data, so every bit is authenticated.
+ * The AEAD is ChaCha20-Poly1305 (the Noise handshake's own cipher, and the
+ * fallback) or AES-256-GCM when both peers offered it in the handshake
+ * (docs/PROTOCOL.md section 3, "features"). Both have a 16-byte tag, so the
+ * wire layout is the same. */
 #ifndef V6EXT_SESSION_H
 #define V6EXT_SESSION_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <sodium.h>
 
 #include "noise.h"
 #include "replay.h"
@@ -31,7 +37,17 @@ enum session_result {
 	SESSION_ERR_DECRYPT,    /* authentication failed */
 };
 
+enum session_cipher {
+	SESSION_CHACHA20POLY1305 = 0,   /* the fallback; what a zeroed session has */
+	SESSION_AES256GCM,              /* only where crypto_aead_aes256gcm_is_available() */
+};
+
 struct session {
+	/* AES-256-GCM only: the expanded keys and GHASH powers, computed once
+	 * per session by crypto_aead_aes256gcm_beforenm(). The AES-NI code
+	 * needs them 16-byte aligned (the type says so too). */
+	_Alignas(16) crypto_aead_aes256gcm_state send_gcm;
+	_Alignas(16) crypto_aead_aes256gcm_state recv_gcm;
 	uint8_t send_key[NOISE_KEY_LEN];
 	uint8_t recv_key[NOISE_KEY_LEN];
 	uint64_t send_counter;
@@ -39,12 +55,16 @@ struct session {
 	uint64_t born_ms;
 	uint32_t local_index;   /* receivers put this in their data headers to us */
 	uint32_t remote_index;  /* we put this in ours */
+	enum session_cipher cipher;
 	bool initiator;
 	bool live;
 };
 
-/* Takes the keys from a finished handshake (noise_split's output). */
-void session_init(struct session *s, const uint8_t send_key[NOISE_KEY_LEN],
+/* Takes the keys from a finished handshake (noise_split's output) and the
+ * cipher the handshake agreed on. -1 (and a dead session) if the cipher is
+ * AES-256-GCM but this CPU cannot run it: negotiation never asks for that,
+ * and libsodium's AES code would fault rather than fail. */
+int session_init(struct session *s, enum session_cipher cipher, const uint8_t send_key[NOISE_KEY_LEN],
     const uint8_t recv_key[NOISE_KEY_LEN], uint32_t local_index, uint32_t remote_index,
     bool initiator, uint64_t now_ms);
 /* The frame (frame_len bytes, 0 = keepalive) is already at
@@ -60,8 +80,10 @@ enum session_result session_decrypt(struct session *s, uint64_t now_ms, uint8_t 
 /* The initiator starts a new handshake after REKEY_AFTER time or messages. */
 bool session_needs_rekey(const struct session *s, uint64_t now_ms);
 bool session_expired(const struct session *s, uint64_t now_ms);
-/* Zero the keys; the session is dead. */
+/* Zero the keys (and the AES-GCM states); the session is dead. */
 void session_wipe(struct session *s);
 const char *session_result_name(enum session_result r);
+/* "chacha20-poly1305" or "aes-256-gcm", as `v6ext show` prints it. */
+const char *session_cipher_name(enum session_cipher c);
 
 #endif

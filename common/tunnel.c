@@ -65,6 +65,7 @@ tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint
 		memcpy(p->psk, psk, 32);
 	cookie_maker_init(&p->maker, remote_pub);
 	p->slot = slot;
+	p->allow_aesgcm = true;
 }
 
 void
@@ -83,6 +84,18 @@ tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms)
 	return !session_expired(&p->cur, now_ms);
 }
 
+const char *
+tunnel_peer_cipher(const struct tunnel_peer *p, uint64_t now_ms)
+{
+	return tunnel_peer_live(p, now_ms) ? session_cipher_name(p->cur.cipher) : "";
+}
+
+bool
+tunnel_aesgcm_usable(bool allow)
+{
+	return allow && crypto_aead_aes256gcm_is_available();
+}
+
 void
 tunnel_timestamp(uint8_t out[WIRE_TIMESTAMP_LEN])
 {
@@ -98,20 +111,25 @@ tunnel_timestamp(uint8_t out[WIRE_TIMESTAMP_LEN])
 }
 
 /* The new session becomes cur; the one it replaces stays as prev so that
- * packets already in flight still open. */
-static void
-tunnel_install(struct tunnel_peer *p, struct noise_handshake *hs, uint32_t local, uint32_t remote,
-    bool initiator, uint64_t now_ms)
+ * packets already in flight still open. Callers have checked that the
+ * cipher is usable here, so the -1 of session_init (cur dead, nothing
+ * may be sent) is a broken invariant turned into a dropped handshake. */
+static int
+tunnel_install(struct tunnel_peer *p, struct noise_handshake *hs, enum session_cipher cipher,
+    uint32_t local, uint32_t remote, bool initiator, uint64_t now_ms)
 {
 	uint8_t send[NOISE_KEY_LEN], recv[NOISE_KEY_LEN];
+	int rc;
 
 	noise_split(hs, send, recv, NULL);
 	session_wipe(&p->prev);
 	p->prev = p->cur;
-	session_init(&p->cur, send, recv, local, remote, initiator, now_ms);
+	rc = session_init(&p->cur, cipher, send, recv, local, remote, initiator, now_ms);
 	sodium_memzero(send, sizeof(send));
 	sodium_memzero(recv, sizeof(recv));
-	p->handshake_wall = (uint64_t)time(NULL);
+	if (rc == 0)
+		p->handshake_wall = (uint64_t)time(NULL);
+	return rc;
 }
 
 int
@@ -121,7 +139,9 @@ tunnel_initiate(struct tunnel_peer *p, const uint8_t local_priv[32], uint64_t no
 	uint8_t payload[WIRE_INIT_PAYLOAD_LEN] = { 0 };
 	int rc;
 
-	tunnel_timestamp(payload);      /* then 4 bytes of features, 0 for now */
+	tunnel_timestamp(payload);
+	p->hs_offered_aesgcm = tunnel_aesgcm_usable(p->allow_aesgcm);
+	util_put_le32(payload + WIRE_INIT_FEATURES_OFF, p->hs_offered_aesgcm ? WIRE_FEATURE_AESGCM : 0);
 	p->hs_index = randombytes_random();
 	if ((rc = noise_init(&p->hs, NOISE_INITIATOR, true, PROLOGUE, PROLOGUE_LEN, local_priv, p->remote_pub)) != 0)
 		return rc;
@@ -141,6 +161,8 @@ tunnel_consume_response(struct tunnel_peer *p, struct cookie_checker *cc,
 	uint8_t src[COOKIE_SOURCE_MAX], payload[WIRE_RESP_PAYLOAD_LEN];
 	struct noise_handshake hs;
 	struct wire_response m;
+	enum session_cipher cipher = SESSION_CHACHA20POLY1305;
+	uint32_t features;
 	enum tunnel_drop d;
 
 	if ((d = tunnel_classify(msg, len, WIRE_RESPONSE)) != TUNNEL_OK)
@@ -156,7 +178,18 @@ tunnel_consume_response(struct tunnel_peer *p, struct cookie_checker *cc,
 		noise_wipe(&hs);
 		return DROP_HANDSHAKE;
 	}
-	tunnel_install(p, &hs, p->hs_index, util_get_le32(m.sender), true, now_ms);
+	features = util_get_le32(payload + WIRE_RESP_FEATURES_OFF);
+	if (features & WIRE_FEATURE_AESGCM) {
+		/* accepting what we did not offer breaks the protocol; running
+		 * ChaCha20-Poly1305 anyway would only fail every data message */
+		if (!p->hs_offered_aesgcm) {
+			noise_wipe(&hs);
+			return DROP_HANDSHAKE;
+		}
+		cipher = SESSION_AES256GCM;
+	}
+	if (tunnel_install(p, &hs, cipher, p->hs_index, util_get_le32(m.sender), true, now_ms) != 0)
+		return DROP_HANDSHAKE;
 	noise_wipe(&p->hs);
 	p->hs_pending = false;
 	p->ep = *from;
@@ -185,6 +218,7 @@ tunnel_responder_init(struct tunnel_responder *r, const uint8_t priv[32])
 	crypto_scalarmult_base(r->pub, r->priv);
 	cookie_checker_init(&r->cc, r->pub);
 	r->load_threshold = TUNNEL_LOAD_DEFAULT;
+	r->allow_aesgcm = true;
 }
 
 void
@@ -211,6 +245,7 @@ tunnel_consume_initiation(struct tunnel_responder *r, tunnel_lookup_fn lookup, v
 {
 	uint8_t src[COOKIE_SOURCE_MAX], payload[WIRE_INIT_PAYLOAD_LEN];
 	uint8_t features[WIRE_RESP_PAYLOAD_LEN] = { 0 };
+	enum session_cipher cipher = SESSION_CHACHA20POLY1305;
 	struct noise_handshake hs;
 	struct wire_initiation m;
 	struct tunnel_peer *p;
@@ -251,14 +286,24 @@ tunnel_consume_initiation(struct tunnel_responder *r, tunnel_lookup_fn lookup, v
 		d = DROP_TIMESTAMP;
 		goto out;
 	}
+	/* bits we do not know are ignored: a later feature must not cost the
+	 * session (PROTOCOL.md section 3) */
+	if ((util_get_le32(payload + WIRE_INIT_FEATURES_OFF) & WIRE_FEATURE_AESGCM) &&
+	    tunnel_aesgcm_usable(r->allow_aesgcm)) {
+		cipher = SESSION_AES256GCM;
+		util_put_le32(features + WIRE_RESP_FEATURES_OFF, WIRE_FEATURE_AESGCM);
+	}
 	noise_set_psk(&hs, p->psk);
 	local = (randombytes_random() & 0xffff0000u) | p->slot;
 	if (noise_create_response(&hs, local, util_get_le32(m.sender), features, (struct wire_response *)reply) != NOISE_OK) {
 		d = DROP_HANDSHAKE;
 		goto out;
 	}
+	if (tunnel_install(p, &hs, cipher, local, util_get_le32(m.sender), false, now_ms) != 0) {
+		d = DROP_HANDSHAKE;
+		goto out;
+	}
 	cookie_add_macs(&p->maker, reply, WIRE_RESPONSE_LEN, now_ms);
-	tunnel_install(p, &hs, local, util_get_le32(m.sender), false, now_ms);
 	memcpy(p->last_timestamp, payload, WIRE_TIMESTAMP_LEN);
 	p->ep = *from;
 	*peer = p;

@@ -62,9 +62,11 @@ struct tunnel_peer {
 	struct session cur, prev;
 	struct endpoint ep;             /* where the peer was last heard from */
 	/* initiator */
+	bool allow_aesgcm;              /* offer AES-256-GCM if the CPU has AES-NI (default) */
 	struct noise_handshake hs;
 	uint32_t hs_index;
 	bool hs_pending;
+	bool hs_offered_aesgcm;         /* what the pending initiation offered */
 	uint64_t hs_sent_ms;
 	/* responder */
 	uint8_t last_timestamp[WIRE_TIMESTAMP_LEN];
@@ -77,13 +79,22 @@ struct tunnel_peer {
 void tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint8_t *psk, uint16_t slot);
 void tunnel_peer_wipe(struct tunnel_peer *p);
 bool tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms);
+/* The data cipher of the live session ("aes-256-gcm", "chacha20-poly1305"),
+ * or "" when there is none. */
+const char *tunnel_peer_cipher(const struct tunnel_peer *p, uint64_t now_ms);
+/* Whether this side may run AES-256-GCM: allowed by its owner and the CPU
+ * has AES-NI and PCLMUL (libsodium's AES-GCM needs both; without them
+ * ChaCha20-Poly1305 is faster and constant-time anyway). */
+bool tunnel_aesgcm_usable(bool allow);
 
 /* TAI64N (cr.yp.to/libtai/tai64.html) of the wall clock: 12 bytes that
  * compare as big-endian numbers. */
 void tunnel_timestamp(uint8_t out[WIRE_TIMESTAMP_LEN]);
 
 /* ---- initiator (client) */
-/* Build an initiation to the peer into msg (with MACs). */
+/* Build an initiation to the peer into msg (with MACs). It offers
+ * AES-256-GCM for the data messages when tunnel_aesgcm_usable(allow_aesgcm);
+ * the session uses it if the response accepts. */
 int tunnel_initiate(struct tunnel_peer *p, const uint8_t local_priv[32], uint64_t now_ms,
     struct wire_initiation *msg);
 /* A response: mac1 with our key, then Noise; on success cur is the new
@@ -101,6 +112,7 @@ struct tunnel_responder {
 	uint64_t window_ms;
 	unsigned window_count;
 	unsigned load_threshold;        /* initiations per second before cookies */
+	bool allow_aesgcm;              /* accept AES-256-GCM if the CPU has AES-NI (default) */
 };
 
 void tunnel_responder_init(struct tunnel_responder *r, const uint8_t priv[32]);
@@ -111,7 +123,9 @@ typedef struct tunnel_peer *(*tunnel_lookup_fn)(void *ctx, const uint8_t pub[32]
 
 enum tunnel_reply { TUNNEL_REPLY_NONE, TUNNEL_REPLY_RESPONSE, TUNNEL_REPLY_COOKIE };
 
-/* An initiation. On success *peer is the peer, its cur session is new,
+/* An initiation. The session runs AES-256-GCM if the initiation offers it
+ * and tunnel_aesgcm_usable(r->allow_aesgcm); the response says which.
+ * On success *peer is the peer, its cur session is new,
  * and reply (96 bytes) is the response to send; under load without a
  * valid mac2 reply holds a cookie reply (64 bytes) instead. Returns the
  * drop reason when *kind is NONE and nothing may be sent. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define WIRE_KEY_LEN        32      /* X25519 public key */
-#define WIRE_TAG_LEN        16      /* ChaCha20-Poly1305 tag */
+#define WIRE_TAG_LEN        16      /* ChaCha20-Poly1305 or AES-256-GCM tag */
 #define WIRE_MAC_LEN        16      /* BLAKE2b-128 */
 #define WIRE_COOKIE_LEN     16
 #define WIRE_COOKIE_NONCE_LEN 24    /* XChaCha20-Poly1305 */
@@ -28,6 +28,15 @@ enum wire_type {
 /* Handshake payloads (inside the Noise messages). */
 #define WIRE_INIT_PAYLOAD_LEN   (WIRE_TIMESTAMP_LEN + 4)  /* TAI64N + features */
 #define WIRE_RESP_PAYLOAD_LEN   4                         /* features */
+#define WIRE_INIT_FEATURES_OFF  WIRE_TIMESTAMP_LEN
+#define WIRE_RESP_FEATURES_OFF  0
+
+/* Feature bits (32-bit little-endian field in both payloads). A receiver
+ * ignores bits it does not know, so old peers, which send 0, interoperate.
+ * AESGCM: from the initiator, "I can run AES-256-GCM fast"; from the
+ * responder, "so can I: this session's data messages use it". A responder
+ * sets it only if the initiation did (docs/PROTOCOL.md section 3). */
+#define WIRE_FEATURE_AESGCM     (UINT32_C(1) << 0)
 
 /* Type 1, initiator -> responder: Noise message 1 (-> e, es, s, ss). */
 struct wire_initiation {

@@ -804,6 +804,7 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 		    tunnel_peer_live(&s->tp, now) ? "up" : "down",
 		    (unsigned long long)s->tp.st.rx_bytes, (unsigned long long)s->tp.st.rx_packets,
 		    (unsigned long long)s->tp.st.tx_bytes, (unsigned long long)s->tp.st.tx_packets);
+		evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(&s->tp, now));
 		ctl_add_drops(out, &s->tp.st);
 		for (int d = 1; d < DHCP6_DROP_MAX; d++)
 			evbuffer_add_printf(out, "drop_%s=%llu\n", dhcp6_drop_name((enum dhcp6_drop)d),

@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		if (sodium_init() < 0)
 			abort();
-		session_init(&rx, k1, k2, 7, 8, false, 0);
+		session_init(&rx, SESSION_CHACHA20POLY1305, k1, k2, 7, 8, false, 0);
 		ready = 1;
 	}
 	/* 1: hostile datagram into a live session (the window keeps state) */
@@ -40,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 2: round trip */
 	if (size > WIRE_FRAME_MAX)
 		return 0;
-	session_init(&a, k1, k2, 1, 2, true, 0);
-	session_init(&b, k2, k1, 2, 1, false, 0);
+	session_init(&a, SESSION_CHACHA20POLY1305, k1, k2, 1, 2, true, 0);
+	session_init(&b, SESSION_CHACHA20POLY1305, k2, k1, 2, 1, false, 0);
 	pkt = malloc(size + WIRE_DATA_MIN_LEN);
 	if (pkt == NULL)
 		return 0;

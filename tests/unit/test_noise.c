@@ -120,8 +120,8 @@ finish(struct pair *p, const struct noise_handshake *ini_after_msg1)
 	assert_memory_equal(ih, rh, 64);
 	assert_memory_equal(is, rr, 32);
 	assert_memory_equal(ir, rs, 32);
-	session_init(&p->ini_sess, is, ir, 0x11223344, 0x55667788, true, NOW);
-	session_init(&p->resp_sess, rs, rr, 0x55667788, 0x11223344, false, NOW);
+	session_init(&p->ini_sess, SESSION_CHACHA20POLY1305, is, ir, 0x11223344, 0x55667788, true, NOW);
+	session_init(&p->resp_sess, SESSION_CHACHA20POLY1305, rs, rr, 0x55667788, 0x11223344, false, NOW);
 }
 
 static void

@@ -1,0 +1,316 @@
+/* Cipher negotiation through the tunnel layer, without sockets: a client
+ * peer and a server responder run tunnel_initiate,
+ * tunnel_consume_initiation and tunnel_consume_response, then send data
+ * both ways with tunnel_seal_data / tunnel_open_data. Feature bit 0 of the
+ * handshake payloads picks AES-256-GCM only when both sides allow it
+ * (docs/PROTOCOL.md section 3); otherwise, and for old peers that send 0,
+ * ChaCha20-Poly1305. Unknown bits are ignored. AES-256-GCM cases are
+ * skipped, with the reason printed, on a CPU without AES-NI and PCLMUL. */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "cookie.h"
+#include "noise.h"
+#include "session.h"
+#include "transport.h"
+#include "tunnel.h"
+#include "util.h"
+#include "wire.h"
+
+#define NOW 1000000
+
+struct world {
+	uint8_t c_priv[32], c_pub[32], s_priv[32];
+	struct tunnel_peer client;      /* the client's view of the server */
+	struct tunnel_peer site;        /* the server's view of the client */
+	struct tunnel_responder resp;
+	struct cookie_checker client_cc;
+	struct endpoint c_ep, s_ep;
+};
+
+static struct tunnel_peer *
+lookup(void *ctx, const uint8_t pub[32])
+{
+	struct world *w = ctx;
+
+	return memcmp(pub, w->c_pub, 32) == 0 ? &w->site : NULL;
+}
+
+static void
+world_init(struct world *w, bool client_allows, bool server_allows)
+{
+	static const uint8_t psk[32] = { 7 };
+
+	memset(w, 0, sizeof(*w));
+	randombytes_buf(w->c_priv, 32);
+	randombytes_buf(w->s_priv, 32);
+	crypto_scalarmult_base(w->c_pub, w->c_priv);
+	tunnel_responder_init(&w->resp, w->s_priv);
+	tunnel_peer_init(&w->client, w->resp.pub, psk, 0);
+	tunnel_peer_init(&w->site, w->c_pub, psk, 3);
+	cookie_checker_init(&w->client_cc, w->c_pub);
+	/* both default to "if the CPU can" */
+	assert_true(w->client.allow_aesgcm);
+	assert_true(w->resp.allow_aesgcm);
+	w->client.allow_aesgcm = client_allows;
+	w->resp.allow_aesgcm = server_allows;
+	w->c_ep.u.in6.sin6_family = AF_INET6;
+	w->c_ep.u.in6.sin6_port = htons(40000);
+	w->c_ep.u.in6.sin6_addr.s6_addr[0] = 0x20;
+	w->c_ep.len = sizeof(struct sockaddr_in6);
+	w->s_ep = w->c_ep;
+	w->s_ep.u.in6.sin6_port = htons(51820);
+}
+
+static void
+world_wipe(struct world *w)
+{
+	tunnel_peer_wipe(&w->client);
+	tunnel_peer_wipe(&w->site);
+	tunnel_responder_wipe(&w->resp);
+	cookie_checker_wipe(&w->client_cc);
+}
+
+/* The server's half: the initiation in, the response out. */
+static void
+serve(struct world *w, const struct wire_initiation *init, uint8_t reply[WIRE_RESPONSE_LEN])
+{
+	struct tunnel_peer *peer;
+	enum tunnel_reply kind;
+	size_t reply_len;
+
+	assert_int_equal(tunnel_consume_initiation(&w->resp, lookup, w, (const uint8_t *)init, sizeof(*init),
+	    &w->c_ep, NOW, &peer, reply, &reply_len, &kind), TUNNEL_OK);
+	assert_int_equal(kind, TUNNEL_REPLY_RESPONSE);
+	assert_int_equal(reply_len, WIRE_RESPONSE_LEN);
+	assert_ptr_equal(peer, &w->site);
+}
+
+static void
+handshake(struct world *w)
+{
+	struct wire_initiation init;
+	uint8_t reply[WIRE_RESPONSE_LEN];
+
+	assert_int_equal(tunnel_initiate(&w->client, w->c_priv, NOW, &init), 0);
+	serve(w, &init, reply);
+	assert_int_equal(tunnel_consume_response(&w->client, &w->client_cc, reply, sizeof(reply), &w->s_ep, NOW),
+	    TUNNEL_OK);
+}
+
+/* Frames both ways through the tunnel layer. */
+static void
+data_both_ways(struct world *w)
+{
+	uint8_t pkt[2048];
+	size_t len, flen;
+
+	for (int round = 0; round < 20; round++) {
+		struct tunnel_peer *tx = round % 2 ? &w->site : &w->client;
+		struct tunnel_peer *rx = round % 2 ? &w->client : &w->site;
+		size_t frame = 60 + (size_t)round * 67;
+
+		memset(pkt + WIRE_DATA_HEADER_LEN, round, frame);
+		assert_int_equal(tunnel_seal_data(tx, pkt, frame, sizeof(pkt), NOW, &len), TUNNEL_OK);
+		assert_int_equal(tunnel_open_data(rx, pkt, len, NOW, &flen), TUNNEL_OK);
+		assert_int_equal(flen, frame);
+		for (size_t i = 0; i < frame; i++)
+			assert_int_equal(pkt[WIRE_DATA_HEADER_LEN + i], round);
+	}
+}
+
+static void
+expect(struct world *w, enum session_cipher want)
+{
+	assert_int_equal(w->client.cur.cipher, want);
+	assert_int_equal(w->site.cur.cipher, want);
+	assert_string_equal(tunnel_peer_cipher(&w->client, NOW), session_cipher_name(want));
+	assert_string_equal(tunnel_peer_cipher(&w->site, NOW), session_cipher_name(want));
+	data_both_ways(w);
+}
+
+static bool
+aes_runs(void)
+{
+	if (!crypto_aead_aes256gcm_is_available()) {
+		print_message("skipping: no AES-NI/PCLMUL on this CPU, AES-256-GCM is never negotiated\n");
+		return false;
+	}
+	return true;
+}
+
+/* The four combinations of "client offers" and "server accepts". */
+static void
+test_both_allow(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, true, true);
+	handshake(&w);
+	expect(&w, aes_runs() ? SESSION_AES256GCM : SESSION_CHACHA20POLY1305);
+	world_wipe(&w);
+}
+
+static void
+test_client_offers_server_lacks(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, true, false);
+	handshake(&w);
+	expect(&w, SESSION_CHACHA20POLY1305);
+	world_wipe(&w);
+}
+
+static void
+test_server_would_client_does_not_offer(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, false, true);
+	handshake(&w);
+	expect(&w, SESSION_CHACHA20POLY1305);
+	world_wipe(&w);
+}
+
+static void
+test_neither(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, false, false);
+	handshake(&w);
+	expect(&w, SESSION_CHACHA20POLY1305);
+	world_wipe(&w);
+}
+
+/* What tunnel_initiate does, but with any features value: an old peer
+ * (0) or a newer one with bits this build does not know. */
+static void
+initiate_with(struct world *w, uint32_t features, struct wire_initiation *init)
+{
+	uint8_t payload[WIRE_INIT_PAYLOAD_LEN];
+
+	tunnel_timestamp(payload);
+	util_put_le32(payload + WIRE_INIT_FEATURES_OFF, features);
+	w->client.hs_index = randombytes_random();
+	w->client.hs_offered_aesgcm = (features & WIRE_FEATURE_AESGCM) != 0;
+	assert_int_equal(noise_init(&w->client.hs, NOISE_INITIATOR, true, (const uint8_t *)NOISE_PROLOGUE,
+	    strlen(NOISE_PROLOGUE), w->c_priv, w->client.remote_pub), NOISE_OK);
+	noise_set_psk(&w->client.hs, w->client.psk);
+	assert_int_equal(noise_create_initiation(&w->client.hs, w->client.hs_index, payload, init), NOISE_OK);
+	cookie_add_macs(&w->client.maker, (uint8_t *)init, sizeof(*init), NOW);
+	w->client.hs_pending = true;
+}
+
+/* Unknown bits neither fail the handshake nor turn AES-GCM on; bit 0 among
+ * them still does. */
+static void
+test_unknown_bits_ignored(void **state)
+{
+	const uint32_t cases[] = { 0, ~WIRE_FEATURE_AESGCM, UINT32_MAX, WIRE_FEATURE_AESGCM | (UINT32_C(1) << 31) };
+	struct wire_initiation init;
+	uint8_t reply[WIRE_RESPONSE_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world w;
+		bool aes = (cases[i] & WIRE_FEATURE_AESGCM) && crypto_aead_aes256gcm_is_available();
+
+		world_init(&w, true, true);
+		initiate_with(&w, cases[i], &init);
+		serve(&w, &init, reply);
+		assert_int_equal(tunnel_consume_response(&w.client, &w.client_cc, reply, sizeof(reply), &w.s_ep, NOW),
+		    TUNNEL_OK);
+		expect(&w, aes ? SESSION_AES256GCM : SESSION_CHACHA20POLY1305);
+		world_wipe(&w);
+	}
+}
+
+/* A responder that accepts AES-GCM the initiator did not offer breaks the
+ * protocol: the initiator drops the response instead of running a session
+ * whose every data message would fail. The pending handshake survives. */
+static void
+test_accept_without_offer_dropped(void **state)
+{
+	struct wire_initiation init;
+	uint8_t reply[WIRE_RESPONSE_LEN];
+	struct world w;
+
+	(void)state;
+	if (!aes_runs())
+		skip();
+	world_init(&w, true, true);
+	assert_int_equal(tunnel_initiate(&w.client, w.c_priv, NOW, &init), 0);
+	serve(&w, &init, reply);
+	assert_int_equal(w.site.cur.cipher, SESSION_AES256GCM);
+	w.client.hs_offered_aesgcm = false;
+	assert_int_equal(tunnel_consume_response(&w.client, &w.client_cc, reply, sizeof(reply), &w.s_ep, NOW),
+	    DROP_HANDSHAKE);
+	assert_false(w.client.cur.live);
+	assert_true(w.client.hs_pending);
+	assert_string_equal(tunnel_peer_cipher(&w.client, NOW), "");
+	w.client.hs_offered_aesgcm = true;
+	assert_int_equal(tunnel_consume_response(&w.client, &w.client_cc, reply, sizeof(reply), &w.s_ep, NOW),
+	    TUNNEL_OK);
+	expect(&w, SESSION_AES256GCM);
+	world_wipe(&w);
+}
+
+/* A rekey may change the cipher: the new session runs the new one while
+ * the previous session, still open for packets in flight, keeps its own. */
+static void
+test_rekey_changes_cipher(void **state)
+{
+	struct world w;
+	uint8_t pkt[256];
+	size_t len, flen;
+
+	(void)state;
+	if (!aes_runs())
+		skip();
+	world_init(&w, true, true);
+	handshake(&w);
+	expect(&w, SESSION_AES256GCM);
+	/* a packet sealed under the AES-GCM session, delivered after the rekey */
+	memcpy(pkt + WIRE_DATA_HEADER_LEN, "in flight", 9);
+	assert_int_equal(tunnel_seal_data(&w.client, pkt, 9, sizeof(pkt), NOW, &len), TUNNEL_OK);
+	w.resp.allow_aesgcm = false;
+	handshake(&w);
+	expect(&w, SESSION_CHACHA20POLY1305);
+	assert_int_equal(w.site.prev.cipher, SESSION_AES256GCM);
+	assert_int_equal(tunnel_open_data(&w.site, pkt, len, NOW, &flen), TUNNEL_OK);
+	assert_memory_equal(pkt + WIRE_DATA_HEADER_LEN, "in flight", 9);
+	world_wipe(&w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_both_allow),
+		cmocka_unit_test(test_client_offers_server_lacks),
+		cmocka_unit_test(test_server_would_client_does_not_offer),
+		cmocka_unit_test(test_neither),
+		cmocka_unit_test(test_unknown_bits_ignored),
+		cmocka_unit_test(test_accept_without_offer_dropped),
+		cmocka_unit_test(test_rekey_changes_cipher),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -23,6 +23,7 @@
 
 #include "conf.h"
 #include "ctl.h"
+#include "evloop.h"
 #include "frame.h"
 #include "keys.h"
 #include "log.h"
@@ -38,7 +39,7 @@
 #define BACKOFF_MAX_MS 30000
 #define CANDIDATES_MAX 8
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
-#define CLIENT_RX_BUFS 16
+#define CLIENT_RX_BUFS 4
 /* The home side's tap takes any frame the bridge passes, so an oversize one
  * reaches us and can be answered with a Packet Too Big (a bridge drops frames
  * over a port's MTU silently); the inner MTU is enforced in tap_read. */
@@ -59,6 +60,7 @@ struct client {
 	bool offload;                   /* TSO on the tap, UDP GSO/GRO */
 	struct tap_out tap_out;         /* frames to the tap, TCP bursts glued */
 	uint8_t *tap_in;                /* one frame read from the tap, virtio_net_hdr first */
+	uint64_t activity;              /* reads that found traffic, for busy polling */
 	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
 	size_t n_cand, cur_cand;
 	uint64_t backoff_ms, next_try_ms;
@@ -200,6 +202,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while ((n = transport_recv(fd, &c->rx)) > 0) {
+		c->activity++;
 		for (int i = 0; i < n; i++) {
 			size_t total = c->rx.msgs[i].msg_len, seg = c->rx.seg[i], off = 0;
 
@@ -287,6 +290,7 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 
 			if ((n = read(fd, pkt + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX)) <= 0)
 				break;
+			c->activity++;
 			client_queue_frame(c, pkt, (size_t)n, now);
 			continue;
 		}
@@ -294,6 +298,7 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 		 * where it will leave from */
 		if ((n = read(fd, c->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX)) <= 0)
 			break;
+		c->activity++;
 		memcpy(&vh, c->tap_in, sizeof(vh));
 		if ((size_t)n < GSO_HDR_LEN ||
 		    !gso_seg_init(&seg, &vh, c->tap_in + GSO_HDR_LEN, (size_t)n - GSO_HDR_LEN)) {
@@ -522,7 +527,7 @@ main(int argc, char **argv)
 		    c.conf.user[0] ? c.conf.user : "root");
 	}
 
-	event_base_dispatch(c.base);
+	evloop_run(c.base, c.conf.busy_poll, &c.activity);
 
 	ctl_close(c.ctl);
 	for (int i = 0; i < 3; i++)

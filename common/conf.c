@@ -47,7 +47,7 @@
 /* Longest section header text between '[' and ']' we look at. */
 #define CONF_SECTION_TEXT   128
 /* Most keys one section takes (bits of the per-section seen table). */
-#define CONF_SECTION_KEYS   16
+#define CONF_SECTION_KEYS   24
 /* A value echoed in a message: 64 bytes, each at most "\xHH", then "...". */
 #define CONF_VIS_BYTES      64
 #define CONF_VIS_LEN        (CONF_VIS_BYTES + 4 + 3 + 1)
@@ -182,6 +182,7 @@ static const struct conf_key conf_server_keys[] = {
 	{ "control-socket", conf_set_path, CONF_FIELD(struct conf_server, control_socket) },
 	{ "metrics-listen", conf_set_metrics, CONF_FIELD(struct conf_server, metrics_listen) },
 	{ "user", conf_set_user, CONF_FIELD(struct conf_server, user) },
+	{ "busy-poll", conf_set_u16, CONF_FIELD(struct conf_server, busy_poll), .min = 0, .max = CONF_BUSY_POLL_MAX },
 };
 
 /* Indices into conf_peer_keys, for the lines kept per peer. */
@@ -211,6 +212,7 @@ enum {
 	CONF_CLIENT_MTU,
 	CONF_CLIENT_SOCKET,
 	CONF_CLIENT_USER,
+	CONF_CLIENT_BUSY_POLL,
 };
 
 static const struct conf_key conf_client_keys[] = {
@@ -229,6 +231,8 @@ static const struct conf_key conf_client_keys[] = {
 	    .min = CONF_MTU_MIN, .max = CONF_MTU_MAX },
 	[CONF_CLIENT_SOCKET] = { "control-socket", conf_set_path, CONF_FIELD(struct conf_client, control_socket) },
 	[CONF_CLIENT_USER] = { "user", conf_set_user, CONF_FIELD(struct conf_client, user) },
+	[CONF_CLIENT_BUSY_POLL] = { "busy-poll", conf_set_u16, CONF_FIELD(struct conf_client, busy_poll),
+	    .min = 0, .max = CONF_BUSY_POLL_MAX },
 };
 
 _Static_assert(sizeof(conf_server_keys) / sizeof(conf_server_keys[0]) <= CONF_SECTION_KEYS,

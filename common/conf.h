@@ -27,6 +27,7 @@
 
 #define CONF_DEFAULT_PORT      51820
 #define CONF_DEFAULT_KEEPALIVE 25
+#define CONF_BUSY_POLL_MAX     10000   /* microseconds */
 #define CONF_MTU_MIN           1280  /* RFC 8200 5: the IPv6 minimum link MTU */
 #define CONF_MTU_MAX           65535
 /* Inner MTU: a tunnelled full frame must fit a 1500-byte IPv6 path and a
@@ -74,6 +75,7 @@ struct conf_server {
 	struct in6_addr dns[CONF_DNS_MAX];  /* dns = a, b (comma-separated) */
 	size_t n_dns;
 	uint16_t mtu;                       /* CONF_MTU_MIN..CONF_MTU_MAX */
+	uint16_t busy_poll;                 /* microseconds of polling after traffic, 0 = off */
 	enum conf_ndp_mode ndp_proxy;       /* default auto */
 	bool dhcpv6;                        /* on | off, default on */
 	uint8_t dns_search[256];            /* dns-search, DHCPv6 wire form */
@@ -100,6 +102,7 @@ struct conf_client {
 	char tap[IFNAMSIZ];
 	char bridge[IFNAMSIZ];
 	uint16_t keepalive;                     /* seconds, 0 = off, max 3600 */
+	uint16_t busy_poll;                     /* microseconds of polling after traffic, 0 = off */
 	uint16_t mtu;
 	char control_socket[CONF_SOCK_MAX + 1];
 	char user[CONF_USER_MAX + 1];           /* empty: stay root (caps dropped) */

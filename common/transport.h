@@ -72,7 +72,7 @@ int transport_recv(int fd, struct transport_rx *b);
  * for up to TRANSPORT_TRAIN_MAX datagrams. Trains leave by one sendmmsg. */
 #define TRANSPORT_TRAIN_MAX   64
 #define TRANSPORT_TRAIN_BYTES 65000     /* under the 64 KB an skb holds */
-#define TRANSPORT_ARENA_BYTES (256 * 1024)
+#define TRANSPORT_ARENA_BYTES (128 * 1024)
 
 struct transport_tx {
 	struct mmsghdr msgs[TRANSPORT_BATCH];

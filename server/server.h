@@ -57,6 +57,7 @@ struct server {
 	bool offload;                   /* taps with TSO, UDP GSO/GRO (V6EXT_OFFLOAD=off: none) */
 	struct tap_out tap_out;         /* frames to taps, TCP bursts glued */
 	uint8_t *tap_in;                /* one frame read from a tap, virtio_net_hdr first */
+	uint64_t activity;              /* reads that found traffic, for busy polling */
 	struct site **sites;            /* indexed by slot */
 	size_t n_slots;
 	struct tunnel_stats st;         /* drops before a peer is known */

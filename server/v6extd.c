@@ -24,6 +24,7 @@
 #include "ctl_proto.h"
 #include "dhcp6.h"
 #include "dhcp6_server.h"
+#include "evloop.h"
 #include "frame.h"
 #include "hosts.h"
 #include "keys.h"
@@ -44,7 +45,7 @@
 #define SITES_MAX 65536         /* slot is the low 16 bits of our indices */
 #define PKT_CAP   (WIRE_DATA_MAX_LEN)
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
-#define SERVER_RX_BUFS 16
+#define SERVER_RX_BUFS 4
 #define USED_MAX  1024          /* upstream addresses and neighbours read */
 #define SITE_FRAME_MAX 1514     /* what the daemon itself sends into a site */
 #define LEASE_SWEEP_MS (60u * 1000)
@@ -580,6 +581,7 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while ((n = transport_recv(fd, &srv->rx)) > 0) {
+		srv->activity++;
 		for (int i = 0; i < n; i++) {
 			size_t total = srv->rx.msgs[i].msg_len, seg = srv->rx.seg[i], off = 0;
 
@@ -647,6 +649,7 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 
 			if ((n = read(fd, pkt + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX)) <= 0)
 				break;
+			srv->activity++;
 			site_queue_frame(s, tx, pkt, (size_t)n, now);
 			continue;
 		}
@@ -654,6 +657,7 @@ tap_read(evutil_socket_t fd, short what, void *arg)
 		 * where it will leave from */
 		if ((n = read(fd, srv->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX)) <= 0)
 			break;
+		srv->activity++;
 		memcpy(&vh, srv->tap_in, sizeof(vh));
 		if ((size_t)n < GSO_HDR_LEN ||
 		    !gso_seg_init(&seg, &vh, srv->tap_in + GSO_HDR_LEN, (size_t)n - GSO_HDR_LEN)) {
@@ -870,6 +874,8 @@ server_reload_fixed(const struct conf_server *a, const struct conf_server *b)
 		return "state-dir";
 	if (strcmp(a->control_socket, b->control_socket) != 0)
 		return "control-socket";
+	if (a->busy_poll != b->busy_poll)
+		return "busy-poll";
 	return NULL;
 }
 
@@ -1348,7 +1354,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	log_info("listening on port %u, %zu peers", srv.conf.listen_port, srv.conf.n_peers);
 
-	event_base_dispatch(srv.base);
+	evloop_run(srv.base, srv.conf.busy_poll, &srv.activity);
 
 	ndproxy_close(srv.proxy);
 	metrics_close(srv.metrics);

@@ -387,6 +387,7 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 	key_public(pub, c->priv);
 	key_to_base64(key, pub);
 	evbuffer_add_printf(out, "role=client\npublic_key=%s\ntap=%s\nbridge=%s\n", key, c->conf.tap, c->conf.bridge);
+	ctl_add_offload(out, c->offload, &c->rx, &c->tx, NULL, &c->tap_out);
 	for (int d = 0; d < DROP_MAX; d++)
 		all.drops[d] += c->st.drops[d];
 	key_to_base64(key, c->tp.remote_pub);

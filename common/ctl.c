@@ -178,6 +178,18 @@ ctl_add_drops(struct evbuffer *out, const struct tunnel_stats *st)
 		    (unsigned long long)st->drops[d]);
 }
 
+void
+ctl_add_offload(struct evbuffer *out, bool offload, const struct transport_rx *rx,
+    const struct transport_tx *tx6, const struct transport_tx *tx4, const struct tap_out *o)
+{
+	evbuffer_add_printf(out, "offload=%s\nudp_datagrams_in=%llu\nudp_receives=%llu\n"
+	    "udp_datagrams_out=%llu\nudp_sends=%llu\ntap_frames_out=%llu\ntap_writes=%llu\n",
+	    offload ? "on" : "off", (unsigned long long)rx->datagrams, (unsigned long long)rx->receives,
+	    (unsigned long long)(tx6->datagrams + (tx4 != NULL ? tx4->datagrams : 0)),
+	    (unsigned long long)(tx6->trains + (tx4 != NULL ? tx4->trains : 0)),
+	    (unsigned long long)o->frames, (unsigned long long)o->writes);
+}
+
 char *
 ctl_request(const char *path, const char *request, char *err, size_t errlen)
 {

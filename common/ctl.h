@@ -2,7 +2,11 @@
 #ifndef V6EXT_CTL_H
 #define V6EXT_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "tap.h"
+#include "transport.h"
 
 struct event_base;
 struct evbuffer;
@@ -19,6 +23,10 @@ void ctl_close(struct ctl *c);
 
 /* "drop_REASON=N" for every drop reason, in enum order. */
 void ctl_add_drops(struct evbuffer *out, const struct tunnel_stats *st);
+/* What the offloads did: datagrams against the sends and receives that
+ * carried them, frames against the tap writes (see gso.h). */
+void ctl_add_offload(struct evbuffer *out, bool offload, const struct transport_rx *rx,
+    const struct transport_tx *tx6, const struct transport_tx *tx4, const struct tap_out *o);
 
 /* Client side: send request, return the reply (malloc'd, NUL-terminated)
  * or NULL with err set. */

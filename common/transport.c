@@ -170,7 +170,9 @@ transport_recv(int fd, struct transport_rx *b)
 		}
 		if (b->seg[i] == 0)
 			b->seg[i] = 1;  /* an empty datagram: one, of length 0 */
+		b->datagrams += b->msgs[i].msg_len == 0 ? 1 : (b->msgs[i].msg_len + b->seg[i] - 1) / b->seg[i];
 	}
+	b->receives += (unsigned)n;
 	return n;
 }
 

@@ -57,6 +57,7 @@ struct transport_rx {
 	size_t seg[TRANSPORT_BATCH];
 	size_t cap;
 	unsigned nbuf;
+	uint64_t datagrams, receives;   /* received, and the buffers they came in */
 };
 
 int transport_rx_init(struct transport_rx *b, unsigned nbuf, size_t cap);

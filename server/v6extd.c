@@ -790,6 +790,7 @@ ctl_handle(void *ctx, const char *req, struct evbuffer *out)
 		    (unsigned long long)ps->answered, (unsigned long long)ps->asked,
 		    (unsigned long long)ps->invalid);
 	}
+	ctl_add_offload(out, srv->offload, &srv->rx, &srv->tx6, &srv->tx4, &srv->tap_out);
 	ctl_add_drops(out, &srv->st);
 	for (size_t i = 0; i < srv->n_slots; i++) {
 		struct site *s = srv->sites[i];

@@ -41,10 +41,13 @@ transport_open(int family, uint16_t port, bool gro, char *err, size_t errlen)
 		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) != 0)
 			goto fail;
 	} else {
 		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 
 		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
 			goto fail;
@@ -108,6 +111,61 @@ endpoint_cookie_source(const struct endpoint *ep, uint8_t out[COOKIE_SOURCE_MAX]
 	return 6;
 }
 
+/* Append ep's source address to the control data of h (room for it is
+ * there: see the ctl buffers). */
+static void
+transport_add_source(struct msghdr *h, const struct endpoint *ep)
+{
+	struct cmsghdr *c;
+
+	if (!ep->has_local)
+		return;
+	c = (struct cmsghdr *)((char *)h->msg_control + h->msg_controllen);
+	if (ep->u.sa.sa_family == AF_INET6) {
+		struct in6_pktinfo pi = { .ipi6_addr = ep->local.a6 };
+
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		h->msg_controllen += CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in_pktinfo pi = { .ipi_spec_dst = ep->local.a4 };
+
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		h->msg_controllen += CMSG_SPACE(sizeof(pi));
+	}
+}
+
+int
+transport_send(int fd, const struct endpoint *ep, const void *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr h = { .msg_name = (void *)&ep->u, .msg_namelen = ep->len, .msg_iov = &iov,
+	    .msg_iovlen = 1, .msg_control = ctl.buf };
+
+	memset(&ctl, 0, sizeof(ctl));
+	transport_add_source(&h, ep);
+	if (h.msg_controllen == 0)
+		h.msg_control = NULL;
+	if (sendmsg(fd, &h, MSG_DONTWAIT) >= 0)
+		return 0;
+	if (ep->has_local && (errno == EINVAL || errno == EADDRNOTAVAIL)) {
+		/* the address is gone from this host: let the kernel choose */
+		h.msg_control = NULL;
+		h.msg_controllen = 0;
+		return sendmsg(fd, &h, MSG_DONTWAIT) >= 0 ? 0 : -1;
+	}
+	return -1;
+}
+
 int
 transport_rx_init(struct transport_rx *b, unsigned nbuf, size_t cap)
 {
@@ -154,6 +212,7 @@ transport_recv(int fd, struct transport_rx *b)
 		struct cmsghdr *c;
 
 		b->ep[i].len = h->msg_namelen;
+		b->ep[i].has_local = false;
 		b->seg[i] = b->msgs[i].msg_len;
 		/* a datagram larger than the buffer is cut: make it fail parsing */
 		if (h->msg_flags & MSG_TRUNC)
@@ -166,6 +225,21 @@ transport_recv(int fd, struct transport_rx *b)
 				memcpy(&seg, CMSG_DATA(c), sizeof(seg));
 				if (seg > 0)
 					b->seg[i] = (size_t)seg;
+			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+				struct in6_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				b->ep[i].local.a6 = pi.ipi6_addr;
+				/* a link-local address needs its interface: leave it to the kernel */
+				b->ep[i].has_local = !IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr);
+			} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				b->ep[i].local.a4 = pi.ipi_addr;
+				b->ep[i].has_local = true;
 			}
 		}
 		if (b->seg[i] == 0)
@@ -232,8 +306,7 @@ transport_send_singly(struct transport_tx *b, int fd, unsigned t)
 	for (size_t off = 0; off < b->iov[t].iov_len; off += b->seg[t]) {
 		size_t len = b->iov[t].iov_len - off < b->seg[t] ? b->iov[t].iov_len - off : b->seg[t];
 
-		if (sendto(fd, (uint8_t *)b->iov[t].iov_base + off, len, MSG_DONTWAIT, &b->ep[t].u.sa,
-		    b->ep[t].len) < 0)
+		if (transport_send(fd, &b->ep[t], (uint8_t *)b->iov[t].iov_base + off, len) < 0)
 			refused++;
 	}
 	return refused;
@@ -252,19 +325,21 @@ transport_flush(struct transport_tx *b, int fd)
 		h->msg_iovlen = 1;
 		h->msg_name = &b->ep[t].u;
 		h->msg_namelen = b->ep[t].len;
+		memset(b->ctl[t].buf, 0, sizeof(b->ctl[t].buf));
+		h->msg_control = b->ctl[t].buf;
 		if (b->count[t] > 1) {
-			struct cmsghdr *c;
+			struct cmsghdr *c = (struct cmsghdr *)b->ctl[t].buf;
 			uint16_t seg = (uint16_t)b->seg[t];
 
-			memset(b->ctl[t].buf, 0, sizeof(b->ctl[t].buf));
-			h->msg_control = b->ctl[t].buf;
-			h->msg_controllen = sizeof(b->ctl[t].buf);
-			c = CMSG_FIRSTHDR(h);
 			c->cmsg_level = SOL_UDP;
 			c->cmsg_type = UDP_SEGMENT;
 			c->cmsg_len = CMSG_LEN(sizeof(seg));
 			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+			h->msg_controllen = CMSG_SPACE(sizeof(seg));
 		}
+		transport_add_source(h, &b->ep[t]);
+		if (h->msg_controllen == 0)
+			h->msg_control = NULL;
 		b->datagrams += b->count[t];
 	}
 	b->trains += b->n;
@@ -277,6 +352,8 @@ transport_flush(struct transport_tx *b, int fd)
 			if (b->count[sent] > 1 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT)) {
 				/* no GSO on this path: from now on, one by one */
 				b->gso = false;
+				refused += transport_send_singly(b, fd, sent);
+			} else if (b->ep[sent].has_local && (errno == EINVAL || errno == EADDRNOTAVAIL)) {
 				refused += transport_send_singly(b, fd, sent);
 			} else {
 				/* drop the one that failed (no route, full buffer), go on */

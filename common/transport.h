@@ -24,6 +24,15 @@ struct endpoint {
 		struct sockaddr_in6 in6;
 	} u;
 	socklen_t len;          /* 0: no endpoint */
+	/* our address the peer's datagrams arrive at, to answer from: saves
+	 * the kernel a source address selection per datagram (a walk over
+	 * every interface: one per site), and a host with several addresses
+	 * answers from the one it was asked at */
+	union {
+		struct in6_addr a6;
+		struct in_addr a4;
+	} local;
+	bool has_local;
 };
 
 /* A UDP socket of family (AF_INET6 is v6-only) bound to port (0: any),
@@ -41,6 +50,10 @@ void endpoint_format(const struct endpoint *ep, char *buf, size_t len);
 /* Address and port as the cookie's source bytes; returns the length. */
 size_t endpoint_cookie_source(const struct endpoint *ep, uint8_t out[COOKIE_SOURCE_MAX]);
 
+/* One datagram to ep, from ep's local address when it has one. -1 with
+ * errno set when the kernel refused it. */
+int transport_send(int fd, const struct endpoint *ep, const void *buf, size_t len);
+
 /* Receiving: nbuf buffers of cap bytes, filled by one recvmmsg. With UDP
  * GRO on (transport_open(.., gro = true)) the kernel hands over a burst of
  * datagrams from one sender in one buffer: seg[i] bytes each, the last one
@@ -50,7 +63,7 @@ struct transport_rx {
 	struct iovec iov[TRANSPORT_BATCH];
 	struct endpoint ep[TRANSPORT_BATCH];
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl[TRANSPORT_BATCH];
 	uint8_t *buf[TRANSPORT_BATCH];
@@ -80,7 +93,7 @@ struct transport_tx {
 	struct iovec iov[TRANSPORT_BATCH];
 	struct endpoint ep[TRANSPORT_BATCH];
 	union {
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		char buf[CMSG_SPACE(sizeof(uint16_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl[TRANSPORT_BATCH];
 	size_t seg[TRANSPORT_BATCH];    /* datagram size of train i */

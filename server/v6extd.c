@@ -109,7 +109,7 @@ server_send(struct server *srv, const struct endpoint *ep, const void *buf, size
 {
 	int fd = ep->u.sa.sa_family == AF_INET6 ? srv->udp6 : srv->udp4;
 
-	if (fd < 0 || sendto(fd, buf, len, MSG_DONTWAIT, &ep->u.sa, ep->len) < 0)
+	if (fd < 0 || transport_send(fd, ep, buf, len) < 0)
 		srv->st.drops[DROP_SEND]++;
 }
 
@@ -525,8 +525,8 @@ server_data(struct server *srv, uint8_t *pkt, size_t len, const struct endpoint 
 		endpoint_format(&s->tp.ep, a, sizeof(a));
 		endpoint_format(from, b, sizeof(b));
 		log_info("peer %s: endpoint %s -> %s", s->conf.name, a, b);
-		s->tp.ep = *from;
 	}
+	s->tp.ep = *from;       /* and the address it came to */
 	site_set_carrier(s, true);
 	if (flen == 0) {
 		/* keepalive: answer, so the client can tell a dead path */

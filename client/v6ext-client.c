@@ -476,6 +476,7 @@ main(int argc, char **argv)
 	key_public(pub, c.priv);
 	cookie_checker_init(&c.cc, pub);
 	tunnel_peer_init(&c.tp, c.conf.server_public_key, psk, 0);
+	c.tp.allow_aesgcm = util_env_on("V6EXT_AESGCM");
 	sodium_memzero(psk, sizeof(psk));
 	signal(SIGPIPE, SIG_IGN);
 	if ((c.base = event_base_new()) == NULL)

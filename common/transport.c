@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "transport.h"
+#include "util.h"
 
 static void
 transport_bufsize(int fd, int opt_force, int opt)
@@ -62,9 +63,7 @@ fail:
 bool
 transport_offload_enabled(void)
 {
-	const char *v = getenv("V6EXT_OFFLOAD");
-
-	return v == NULL || strcmp(v, "off") != 0;
+	return util_env_on("V6EXT_OFFLOAD");
 }
 
 bool

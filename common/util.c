@@ -1,6 +1,8 @@
 /* util: hex and time helpers. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "util.h"
@@ -57,4 +59,12 @@ util_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+bool
+util_env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v == NULL || strcmp(v, "off") != 0;
 }

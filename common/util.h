@@ -2,6 +2,7 @@
 #ifndef V6EXT_UTIL_H
 #define V6EXT_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,9 @@ static inline void util_put_be64(uint8_t *p, uint64_t v)
 	for (int i = 7; i >= 0; i--, v >>= 8)
 		p[i] = (uint8_t)v;
 }
+
+/* False only when the environment has name=off: the switches that turn a
+ * speed-up off, to measure what it gains or to rule it out (docs/PERFORMANCE.md). */
+bool util_env_on(const char *name);
 
 #endif

@@ -1290,6 +1290,7 @@ main(int argc, char **argv)
 		log_init("v6extd", verbose, true);     /* stderr is /dev/null now */
 	}
 	tunnel_responder_init(&srv.resp, priv);
+	srv.resp.allow_aesgcm = util_env_on("V6EXT_AESGCM");
 	sodium_memzero(priv, sizeof(priv));
 	signal(SIGPIPE, SIG_IGN);
 	if ((srv.base = event_base_new()) == NULL)

@@ -7,7 +7,8 @@
 #   BUILDDIR   where server/v6extd, client/v6ext-client and cli/v6ext are built
 #              (default: $top_builddir, else ./build next to the sources)
 #   QUICK=1    one run of 3 s per measurement instead of three of 10 s
-#   TUNNELS    which ones, in order (default: "veth v6ext fastd openvpn tinc softether")
+#   TUNNELS    which ones, in order (default: "veth v6ext v6ext-busy v6ext-chacha
+#              v6ext-plain fastd openvpn tinc softether"; the v6ext-* are below)
 #   BENCH_OUT  the TSV file written (default ./bench.tsv)
 #
 # For each tunnel the script builds this topology, measures it and removes it:
@@ -41,7 +42,7 @@ B=${1:-${top_builddir:-$SRC/build}}
 B=$(cd "$B" && pwd) || exit 1
 CONF=$SRC/contrib/bench
 if [ "${QUICK:-0}" = 1 ]; then RUNS=1 SECS=3; else RUNS=3 SECS=10; fi
-TUNNELS=${TUNNELS:-"veth v6ext fastd openvpn tinc softether"}
+TUNNELS=${TUNNELS:-"veth v6ext v6ext-busy v6ext-chacha v6ext-plain fastd openvpn tinc softether"}
 BENCH_OUT=${BENCH_OUT:-./bench.tsv}
 MTU=1380
 UDP_SMALL=64 UDP_BIG=1332 PINGS=100
@@ -199,6 +200,10 @@ setup_v6ext() {
 	(umask 077 && "$B/cli/v6ext" genkey > "$k/server.key" && "$B/cli/v6ext" genkey > "$k/client.key")
 	render "$CONF/v6ext/v6extd.conf" "$k/server.conf" "CLIENT_PUB=$("$B/cli/v6ext" pubkey < "$k/client.key")"
 	render "$CONF/v6ext/client.conf" "$k/client.conf" "SERVER_PUB=$("$B/cli/v6ext" pubkey < "$k/server.key")"
+	if [ "${V6EXT_BUSY_POLL:-0}" != 0 ]; then
+		sed -i "/^\[server\]/a busy-poll = $V6EXT_BUSY_POLL" "$k/server.conf"
+		sed -i "/^\[client\]/a busy-poll = $V6EXT_BUSY_POLL" "$k/client.conf"
+	fi
 	start "$VPS" "$k/server.log" "$B/server/v6extd" -f -c "$k/server.conf"
 	SRV=("$LASTPID")
 	wait_for 50 test -S "$k/server.sock" || { WHY="v6extd did not start: $(tail -1 "$k/server.log")"; return 1; }
@@ -208,6 +213,16 @@ setup_v6ext() {
 	plumb vpn0      # the client puts its vpn0 into br0 itself (its MTU stays 65521, README: MTU)
 	NOTE="$(v6ext_peer "$k/client.sock" cipher ChaCha20-Poly1305) (Noise IKpsk2), MTU $MTU"
 }
+
+# The same v6ext with one speed-up or another turned off or on, to show
+# what each gains in the same run (docs/PERFORMANCE.md):
+#   v6ext-plain   no offloads (V6EXT_OFFLOAD=off) and ChaCha20-Poly1305
+#                 (V6EXT_AESGCM=off): the data path before TSO, GSO and GRO
+#   v6ext-chacha  offloads on, ChaCha20-Poly1305
+#   v6ext-busy    the defaults plus busy-poll = 200 (microseconds) on both ends
+setup_v6ext-plain() { V6EXT_OFFLOAD=off V6EXT_AESGCM=off setup_v6ext; NOTE="$NOTE, no offloads"; }
+setup_v6ext-chacha() { V6EXT_AESGCM=off setup_v6ext; }
+setup_v6ext-busy() { V6EXT_BUSY_POLL=200 setup_v6ext; NOTE="$NOTE, busy-poll 200 us"; }
 
 v6ext_peer() { # v6ext_peer SOCKET KEY [DEFAULT]: a field of the first peer in `v6ext show --json`
 	"$B/cli/v6ext" -s "$1" show --json 2> /dev/null | /usr/bin/python3 -c \
@@ -455,7 +470,7 @@ fmt() { # fmt COLUMN VALUE: rounded for the table; - when empty
 }
 
 row() { # row NAME VALUE... NOTE: one table line, aligned
-	printf '%-16s' "$1"; shift
+	printf '%-20s' "$1"; shift
 	while [ $# -gt 1 ]; do printf ' %12s' "$1"; shift; done
 	printf '  %s\n' "$1"
 }
@@ -477,20 +492,23 @@ table() {
 	done
 }
 
-ratios() { # v6ext / each other tunnel
-	local peer c vals
+ratios() { # each v6ext in the run / each other tunnel
+	local v peer c vals
 	echo
 	echo "v6ext / peer (throughput, pps: higher is better; rtt, cpu, rss: lower is better)"
 	row ratio tcp_down tcp_up udp64 udp1400 rtt_ms srv_cpu/GB cli_cpu/GB srv_rss_kB cli_rss_kB ""
-	for peer in $TUNNELS; do
-		[ "$peer" = v6ext ] && continue
-		vals=()
-		for c in $COLS; do
-			vals+=("$(awk -v a="${R[v6ext,$c]:-}" -v b="${R[$peer,$c]:-}" \
-				'BEGIN { if (a != "" && b != "" && b + 0 != 0) printf "%.2f", a / b; else print "-" }')")
+	for v in $TUNNELS; do
+		case $v in v6ext*) ;; *) continue ;; esac
+		for peer in $TUNNELS; do
+			case $peer in v6ext*) continue ;; esac
+			vals=()
+			for c in $COLS; do
+				vals+=("$(awk -v a="${R[$v,$c]:-}" -v b="${R[$peer,$c]:-}" \
+					'BEGIN { if (a != "" && b != "" && b + 0 != 0) printf "%.2f", a / b; else print "-" }')")
+			done
+			row "$v/$peer" "${vals[@]}" ""
+			tsv "$v/$peer" "${vals[@]}" ratio
 		done
-		row "v6ext/$peer" "${vals[@]}" ""
-		tsv "v6ext/$peer" "${vals[@]}" ratio
 	done
 }
 
@@ -498,7 +516,7 @@ report() {
 	: > "$BENCH_OUT"
 	tsv tunnel $COLS note
 	table
-	case " $TUNNELS " in *" v6ext "*) ratios ;; esac
+	case " $TUNNELS " in *" v6ext"*) ratios ;; esac
 	echo
 	echo "udp64/udp1400: packets/s received by the vm, payload $UDP_SMALL and $UDP_BIG bytes (a full $MTU-byte IPv6 packet)."
 	echo "cpu: utime+stime of the daemons per GB moved by TCP (kernel softirq work is not in it); rss: VmHWM."

@@ -383,6 +383,7 @@ test_client_full(void **state)
 	assert_string_equal(c.tap, "v6ext0");
 	assert_string_equal(c.bridge, "br-v6ext");
 	assert_int_equal(c.keepalive, 25);
+	assert_int_equal(c.busy_poll, 50);
 	assert_int_equal(c.mtu, 1380);
 	assert_string_equal(c.control_socket, "/run/v6ext/client.sock");
 }
@@ -403,6 +404,7 @@ test_client_minimal(void **state)
 	assert_string_equal(c.tap, CONF_DEFAULT_CLIENT_TAP);
 	assert_string_equal(c.bridge, CONF_DEFAULT_BRIDGE);
 	assert_int_equal(c.keepalive, CONF_DEFAULT_KEEPALIVE);
+	assert_int_equal(c.busy_poll, 0);
 	assert_int_equal(c.mtu, CONF_DEFAULT_MTU);
 	assert_string_equal(c.control_socket, "/run/v6ext/client.sock");
 }

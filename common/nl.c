@@ -156,6 +156,50 @@ out:
 }
 
 int
+nl_link_set_group(struct nl_sock *sk, const char *name, uint32_t group, char *err, size_t errlen)
+{
+	struct rtnl_link *link = NULL, *change = NULL;
+	int rc;
+
+	if ((rc = rtnl_link_get_kernel(sk, 0, name, &link)) < 0)
+		goto out;
+	rc = -NLE_NOMEM;
+	if ((change = rtnl_link_alloc()) == NULL)
+		goto out;
+	rtnl_link_set_group(change, group);
+	rc = rtnl_link_change(sk, link, change, 0);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "%s: group: %s", name, nl_geterror(rc));
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+nl_link_group_delete(struct nl_sock *sk, uint32_t group, char *err, size_t errlen)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+	int rc = -NLE_NOMEM;
+
+	/* rtnl_link_build_delete_request needs a name or an index; a group
+	 * delete is RTM_DELLINK with index 0 and IFLA_GROUP (rtnl_group_dellink) */
+	if ((msg = nlmsg_alloc_simple(RTM_DELLINK, 0)) != NULL &&
+	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0 &&
+	    nla_put_u32(msg, IFLA_GROUP, group) == 0) {
+		rc = nl_send_sync(sk, msg);     /* frees msg */
+		msg = NULL;
+	}
+	nlmsg_free(msg);
+	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND) {
+		snprintf(err, errlen, "interface group %u: delete: %s", group, nl_geterror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
 nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen)
 {
 	struct rtnl_link *link;

@@ -58,6 +58,7 @@ struct server {
 	struct tap_out tap_out;         /* frames to taps, TCP bursts glued */
 	uint8_t *tap_in;                /* one frame read from a tap, virtio_net_hdr first */
 	uint64_t activity;              /* reads that found traffic, for busy polling */
+	uint32_t tap_group;             /* interface group of our taps: deleted at once on a stop */
 	struct site **sites;            /* indexed by slot */
 	size_t n_slots;
 	struct tunnel_stats st;         /* drops before a peer is known */

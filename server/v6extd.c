@@ -284,6 +284,7 @@ site_add(struct server *srv, const struct conf_peer *cp, uint64_t index)
 	if (tap_set_carrier(s->tap_fd, false) != 0 ||
 	    site_tap_sysctls(cp->tap, err, sizeof(err)) != 0 ||
 	    nl_link_set(srv->nl, cp->tap, true, srv->conf.mtu, s->mac, err, sizeof(err)) != 0 ||
+	    nl_link_set_group(srv->nl, cp->tap, srv->tap_group, err, sizeof(err)) != 0 ||
 	    nl_route6_replace(srv->nl, nl_link_index(srv->nl, cp->tap), &s->sub.addr, s->sub.len,
 	    err, sizeof(err)) != 0) {
 		log_warnx("peer %s: %s", cp->name, err);
@@ -1298,6 +1299,9 @@ main(int argc, char **argv)
 	if ((srv.nl = nl_open(err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	srv.offload = transport_offload_enabled();
+	/* a group of our own (the high bit keeps clear of the small numbers
+	 * operators use), so a stop deletes exactly our taps */
+	srv.tap_group = 0x80000000u | randombytes_uniform(0x80000000u);
 	if (transport_rx_init(&srv.rx, SERVER_RX_BUFS, PKT_CAP) != 0 ||
 	    transport_tx_init(&srv.tx6, srv.offload) != 0 || transport_tx_init(&srv.tx4, srv.offload) != 0 ||
 	    tap_out_init(&srv.tap_out, srv.offload) != 0 ||
@@ -1362,6 +1366,9 @@ main(int argc, char **argv)
 	metrics_close(srv.metrics);
 	if (srv.leases_dirty)
 		server_save_leases(&srv);
+	/* all taps in one batch; closing them one by one takes 35 ms each */
+	if (nl_link_group_delete(srv.nl, srv.tap_group, err, sizeof(err)) != 0)
+		log_warnx("%s", err);
 	for (size_t i = 0; i < srv.n_slots; i++)
 		if (srv.sites[i] != NULL)
 			site_remove(&srv, srv.sites[i], false);

@@ -110,6 +110,9 @@ gso_seg_init(struct gso_seg *s, const struct virtio_net_hdr *hdr, const uint8_t 
 		return false;
 	s->hlen = s->l4 + thl;
 	s->mss = hdr->gso_size;
+	/* a segment's IP length must fit its 16-bit field */
+	if (s->hlen - s->l3 + (len - s->hlen < s->mss ? len - s->hlen : s->mss) > 65535)
+		return false;
 	s->off = s->hlen;
 	s->seq = gso_be32(f + s->l4 + 4);
 	s->ip_id = s->v6 ? 0 : gso_be16(f + s->l3 + 4);
@@ -197,7 +200,7 @@ gso_tcp_parse(const uint8_t *f, size_t len, struct gso_tcp *t)
 		return false;
 	switch (gso_be16(f + 12)) {
 	case ETHERTYPE_IP6:
-		if (f[14] >> 4 != 6 || f[20] != PROTO_TCP || 14 + 40 + (size_t)gso_be16(f + 18) != len)
+		if (len < 14 + 40 + 20 || f[14] >> 4 != 6 || f[20] != PROTO_TCP || 14 + 40 + (size_t)gso_be16(f + 18) != len)
 			return false;
 		t->v6 = true;
 		t->l4 = 54;

@@ -272,6 +272,17 @@ test_merge_refuses(void **state)
 	assert_false(gso_merge_add(&m, a, na));
 	na = build_tcp(a, true, 5000, 0x10, 100, 0);
 	assert_false(gso_merge_add(&m, a, na - 1));                      /* length != IP length */
+	/* an IPv6 frame too short for a TCP header, whose IP length agrees:
+	 * refused without reading past it (ASan: the copy is exactly that long) */
+	{
+		uint8_t *shorty = malloc(55);
+
+		memcpy(shorty, a, 55);
+		shorty[18] = 0;
+		shorty[19] = 1;
+		assert_false(gso_merge_add(&m, shorty, 55));
+		free(shorty);
+	}
 	gso_merge_free(&m);
 }
 

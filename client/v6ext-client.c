@@ -39,7 +39,7 @@
 #define BACKOFF_MAX_MS 30000
 #define CANDIDATES_MAX 8
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
-#define CLIENT_RX_BUFS 4
+#define CLIENT_RX_BUFS 2
 /* The home side's tap takes any frame the bridge passes, so an oversize one
  * reaches us and can be answered with a Packet Too Big (a bridge drops frames
  * over a port's MTU silently); the inner MTU is enforced in tap_read. */

@@ -45,7 +45,7 @@
 #define SITES_MAX 65536         /* slot is the low 16 bits of our indices */
 #define PKT_CAP   (WIRE_DATA_MAX_LEN)
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
-#define SERVER_RX_BUFS 4
+#define SERVER_RX_BUFS 2
 #define USED_MAX  1024          /* upstream addresses and neighbours read */
 #define SITE_FRAME_MAX 1514     /* what the daemon itself sends into a site */
 #define LEASE_SWEEP_MS (60u * 1000)

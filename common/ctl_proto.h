@@ -7,7 +7,7 @@
 
 #define CTL_REQUEST_MAX   256           /* one request line, with newline */
 #define CTL_REQUEST_LINE  (CTL_REQUEST_MAX - 1)
-#define CTL_REPLY_MAX     (4 * 1024 * 1024)
+#define CTL_REPLY_MAX     (32 * 1024 * 1024)    /* show: about 1 kB per peer, 16384 sites */
 #define CTL_LINE_MAX      1024
 #define CTL_TIMEOUT_SEC   5
 

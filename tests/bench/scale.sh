@@ -293,7 +293,7 @@ measure_startup() {
 	R[startup_peers_s]=$STARTUP
 	NOTE[startup_peers_s]="$(awk -v s="$STARTUP" -v n="$n" 'BEGIN { printf "%.2f ms per peer (tap, sysctls, link, route)", s * 1000 / n }')"
 	R[show_reply_kb]=$(( $(wc -c < "$D/vps.show") / 1024 ))
-	NOTE[show_reply_kb]="show --json with $n peers (the control reply is capped at 4 MiB of key=value lines)"
+	NOTE[show_reply_kb]="show --json with $n peers (the control reply is capped at 32 MiB of key=value lines)"
 	sleep 1
 	R[rss_peers_kb]=$(status_kb "$SRV" VmRSS) R[hwm_peers_kb]=$(status_kb "$SRV" VmHWM)
 	if [ -n "${R[rss_1_peer_kb]:-}" ]; then

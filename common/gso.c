@@ -8,6 +8,7 @@
 
 #include "csum.h"
 #include "gso.h"
+#include "util.h"
 
 #define ETHERTYPE_IP4   0x0800
 #define ETHERTYPE_IP6   0x86dd
@@ -18,38 +19,12 @@
 #define TCP_ACK         0x10
 #define TCP_CWR         0x80
 
-static uint16_t
-gso_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-gso_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-gso_put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-gso_put32(uint8_t *p, uint32_t v)
-{
-	gso_put16(p, v >> 16);
-	gso_put16(p + 2, v & 0xffff);
-}
-
 /* RFC 791 3.1: the IPv4 header checksum, over the header at ip. */
 static void
 gso_ip4_check(uint8_t *ip, size_t ihl)
 {
 	ip[10] = ip[11] = 0;
-	gso_put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, ihl)));
+	util_put_be16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, ihl)));
 }
 
 static uint64_t
@@ -87,12 +62,12 @@ gso_seg_init(struct gso_seg *s, const struct virtio_net_hdr *hdr, const uint8_t 
 		return false;
 	s->v6 = type == VIRTIO_NET_HDR_GSO_TCPV6;
 	s->l3 = 14;
-	ethertype = gso_be16(f + 12);
+	ethertype = util_get_be16(f + 12);
 	if (ethertype == ETHERTYPE_VLAN) {
 		if (len < 18)
 			return false;
 		s->l3 = 18;
-		ethertype = gso_be16(f + 16);
+		ethertype = util_get_be16(f + 16);
 	}
 	s->l4 = hdr->csum_start;
 	if (s->v6) {
@@ -114,8 +89,8 @@ gso_seg_init(struct gso_seg *s, const struct virtio_net_hdr *hdr, const uint8_t 
 	if (s->hlen - s->l3 + (len - s->hlen < s->mss ? len - s->hlen : s->mss) > 65535)
 		return false;
 	s->off = s->hlen;
-	s->seq = gso_be32(f + s->l4 + 4);
-	s->ip_id = s->v6 ? 0 : gso_be16(f + s->l3 + 4);
+	s->seq = util_get_be32(f + s->l4 + 4);
+	s->ip_id = s->v6 ? 0 : util_get_be16(f + s->l3 + 4);
 	return true;
 }
 
@@ -147,7 +122,7 @@ gso_seg_next(struct gso_seg *s, uint8_t *out)
 			uint16_t c = (uint16_t)~csum_fold(csum_add(0, out + s->l4, s->len - s->l4));
 
 			/* 0 goes out as 0xffff: a UDP checksum of 0 means "none" */
-			gso_put16(out + s->csum_at, c != 0 ? c : 0xffff);
+			util_put_be16(out + s->csum_at, c != 0 ? c : 0xffff);
 		}
 		s->done = true;
 		return;
@@ -160,20 +135,20 @@ gso_seg_next(struct gso_seg *s, uint8_t *out)
 	ip = out + s->l3;
 	tcp = out + s->l4;
 	if (s->v6) {
-		gso_put16(ip + 4, (uint32_t)(n - s->l3 - 40));
+		util_put_be16(ip + 4, (uint16_t)(n - s->l3 - 40));
 	} else {
-		gso_put16(ip + 2, (uint32_t)(n - s->l3));
-		gso_put16(ip + 4, (uint16_t)(s->ip_id + s->i));
+		util_put_be16(ip + 2, (uint16_t)(n - s->l3));
+		util_put_be16(ip + 4, (uint16_t)(s->ip_id + s->i));
 		gso_ip4_check(ip, s->l4 - s->l3);
 	}
-	gso_put32(tcp + 4, s->seq + (uint32_t)(s->off - s->hlen));
+	util_put_be32(tcp + 4, s->seq + (uint32_t)(s->off - s->hlen));
 	/* FIN and PSH belong to the last segment, CWR to the first (RFC 3168 6.1.2) */
 	if (!last)
 		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
 	if (s->i > 0)
 		tcp[13] &= (uint8_t)~TCP_CWR;
 	tcp[16] = tcp[17] = 0;
-	gso_put16(tcp + 16, (uint16_t)~csum_fold(gso_pseudo(s->v6, ip, n - s->l4) + csum_add(0, tcp, n - s->l4)));
+	util_put_be16(tcp + 16, (uint16_t)~csum_fold(gso_pseudo(s->v6, ip, n - s->l4) + csum_add(0, tcp, n - s->l4)));
 	s->off += chunk;
 	s->i++;
 	s->done = last;
@@ -198,15 +173,15 @@ gso_tcp_parse(const uint8_t *f, size_t len, struct gso_tcp *t)
 
 	if (len < 14 + 20 + 20 || len > GSO_FRAME_MAX)
 		return false;
-	switch (gso_be16(f + 12)) {
+	switch (util_get_be16(f + 12)) {
 	case ETHERTYPE_IP6:
-		if (len < 14 + 40 + 20 || f[14] >> 4 != 6 || f[20] != PROTO_TCP || 14 + 40 + (size_t)gso_be16(f + 18) != len)
+		if (len < 14 + 40 + 20 || f[14] >> 4 != 6 || f[20] != PROTO_TCP || 14 + 40 + (size_t)util_get_be16(f + 18) != len)
 			return false;
 		t->v6 = true;
 		t->l4 = 54;
 		break;
 	case ETHERTYPE_IP4:
-		if (f[14] != 0x45 || 14 + (size_t)gso_be16(f + 16) != len || (gso_be16(f + 20) & 0x3fff) != 0 ||
+		if (f[14] != 0x45 || 14 + (size_t)util_get_be16(f + 16) != len || (util_get_be16(f + 20) & 0x3fff) != 0 ||
 		    f[23] != PROTO_TCP || csum_fold(csum_add(0, f + 14, 20)) != 0xffff)
 			return false;
 		t->v6 = false;
@@ -221,7 +196,7 @@ gso_tcp_parse(const uint8_t *f, size_t len, struct gso_tcp *t)
 	t->hlen = t->l4 + thl;
 	t->plen = len - t->hlen;
 	t->flags = f[t->l4 + 13];
-	t->seq = gso_be32(f + t->l4 + 4);
+	t->seq = util_get_be32(f + t->l4 + 4);
 	if ((t->flags & TCP_ACK) == 0 || (t->flags & (uint8_t)~(TCP_ACK | TCP_PSH)) != 0)
 		return false;
 	return csum_fold(gso_pseudo(t->v6, f + 14, len - t->l4) + csum_add(0, f + t->l4, len - t->l4)) == 0xffff;
@@ -327,14 +302,14 @@ gso_merge_take(struct gso_merge *m, size_t *len)
 		uint8_t *ip = p + m->l3, *tcp = p + m->l4;
 
 		if (m->v6) {
-			gso_put16(ip + 4, (uint32_t)(m->len - m->l3 - 40));
+			util_put_be16(ip + 4, (uint16_t)(m->len - m->l3 - 40));
 		} else {
-			gso_put16(ip + 2, (uint32_t)(m->len - m->l3));
+			util_put_be16(ip + 2, (uint16_t)(m->len - m->l3));
 			gso_ip4_check(ip, 20);
 		}
 		/* CHECKSUM_PARTIAL: the field holds the pseudo-header's sum and
 		 * the kernel (or the NIC) completes it per segment */
-		gso_put16(tcp + 16, csum_fold(gso_pseudo(m->v6, ip, m->len - m->l4)));
+		util_put_be16(tcp + 16, csum_fold(gso_pseudo(m->v6, ip, m->len - m->l4)));
 		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		h.gso_type = m->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
 		h.hdr_len = (uint16_t)m->hlen;

@@ -5,6 +5,7 @@
 
 #include "frame.h"
 #include "ndp.h"
+#include "util.h"
 
 #define ETHERTYPE_IPV6  0x86dd
 #define IP6_LEN         40
@@ -16,18 +17,6 @@
 #define OPT_PREFIX      3
 #define OPT_MTU         5
 #define OPT_RDNSS       25
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
 
 /* Fixed part of each message before its options (RFC 4861 4.1-4.4). */
 static size_t
@@ -77,7 +66,7 @@ ndp_parse_option(struct ndp_msg *m, const uint8_t *o, size_t olen)
 		if (olen != 8)
 			return NDP_BAD_OPTION;
 		if (m->type == NDP_RA)
-			m->mtu = get_be32(o + 4);
+			m->mtu = util_get_be32(o + 4);
 		return NDP_OK;
 	case OPT_PREFIX:
 		if (olen != 32 || o[2] > 128)
@@ -93,8 +82,8 @@ ndp_parse_option(struct ndp_msg *m, const uint8_t *o, size_t olen)
 					m->prefix.addr.s6_addr[i] &= (uint8_t)(0xff00 >> keep);
 			}
 			m->prefix_flags = o[3];
-			m->valid_lifetime = get_be32(o + 4);
-			m->preferred_lifetime = get_be32(o + 8);
+			m->valid_lifetime = util_get_be32(o + 4);
+			m->preferred_lifetime = util_get_be32(o + 8);
 		}
 		return NDP_OK;
 	case OPT_RDNSS:
@@ -102,7 +91,7 @@ ndp_parse_option(struct ndp_msg *m, const uint8_t *o, size_t olen)
 		if (olen < 24 || (olen - 8) % 16 != 0)
 			return NDP_BAD_OPTION;
 		if (m->type == NDP_RA) {
-			m->rdnss_lifetime = get_be32(o + 4);
+			m->rdnss_lifetime = util_get_be32(o + 4);
 			for (size_t off = 8; off < olen && m->n_rdnss < NDP_RDNSS_MAX; off += 16)
 				memcpy(&m->rdnss[m->n_rdnss++], o + off, 16);
 		}
@@ -150,8 +139,8 @@ ndp_parse(const uint8_t *buf, size_t len, struct ndp_msg *m)
 		m->cur_hop_limit = icmp[4];
 		m->flags = icmp[5];
 		m->router_lifetime = (uint16_t)(icmp[6] << 8 | icmp[7]);
-		m->reachable_ms = get_be32(icmp + 8);
-		m->retrans_ms = get_be32(icmp + 12);
+		m->reachable_ms = util_get_be32(icmp + 8);
+		m->retrans_ms = util_get_be32(icmp + 12);
 		break;
 	case NDP_NA:
 		m->flags = icmp[4];
@@ -234,8 +223,8 @@ ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap)
 		icmp[5] = m->flags;
 		icmp[6] = (uint8_t)(m->router_lifetime >> 8);
 		icmp[7] = (uint8_t)m->router_lifetime;
-		put_be32(icmp + 8, m->reachable_ms);
-		put_be32(icmp + 12, m->retrans_ms);
+		util_put_be32(icmp + 8, m->reachable_ms);
+		util_put_be32(icmp + 12, m->retrans_ms);
 		break;
 	case NDP_NA:
 		icmp[4] = m->flags;
@@ -252,21 +241,21 @@ ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap)
 		o += 8;
 	}
 	if (m->type == NDP_RA && m->mtu) {
-		put_be32(ndp_put_option(o, OPT_MTU, 8) + 4, m->mtu);
+		util_put_be32(ndp_put_option(o, OPT_MTU, 8) + 4, m->mtu);
 		o += 8;
 	}
 	if (m->type == NDP_RA && m->has_prefix) {
 		ndp_put_option(o, OPT_PREFIX, 32);
 		o[2] = m->prefix.len;
 		o[3] = m->prefix_flags;
-		put_be32(o + 4, m->valid_lifetime);
-		put_be32(o + 8, m->preferred_lifetime);
+		util_put_be32(o + 4, m->valid_lifetime);
+		util_put_be32(o + 8, m->preferred_lifetime);
 		memcpy(o + 16, &m->prefix.addr, 16);
 		o += 32;
 	}
 	if (m->type == NDP_RA && n_rdnss) {
 		ndp_put_option(o, OPT_RDNSS, 8 + 16 * n_rdnss);
-		put_be32(o + 4, m->rdnss_lifetime);
+		util_put_be32(o + 4, m->rdnss_lifetime);
 		for (size_t i = 0; i < n_rdnss; i++)
 			memcpy(o + 8 + 16 * i, &m->rdnss[i], 16);
 	}

@@ -39,7 +39,27 @@ static inline void util_put_le64(uint8_t *p, uint64_t v)
 	util_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Big-endian (network order) 64-bit loads and stores. */
+/* Big-endian (network order) loads and stores. */
+static inline uint16_t util_get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t util_get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void util_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v;
+}
+
+static inline void util_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
 static inline uint64_t util_get_be64(const uint8_t *p)
 {
 	uint64_t v = 0;

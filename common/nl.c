@@ -53,38 +53,48 @@ nl_link_index(struct nl_sock *sk, const char *name)
 	return idx;
 }
 
+/* Apply change to link name; what says what, in the error. */
+static int
+nl_link_apply(struct nl_sock *sk, const char *name, struct rtnl_link *change, const char *what,
+    char *err, size_t errlen)
+{
+	struct rtnl_link *link = NULL;
+	int rc;
+
+	if ((rc = rtnl_link_get_kernel(sk, 0, name, &link)) == 0)
+		rc = rtnl_link_change(sk, link, change, 0);
+	rtnl_link_put(link);
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s%s", name, what, nl_geterror(rc));
+	return rc < 0 ? -1 : 0;
+}
+
 int
 nl_link_set(struct nl_sock *sk, const char *name, bool up, unsigned mtu,
     const uint8_t *mac, char *err, size_t errlen)
 {
-	struct rtnl_link *link = NULL, *change = NULL;
+	struct rtnl_link *change;
 	struct nl_addr *lladdr = NULL;
 	int rc;
 
-	if ((rc = rtnl_link_get_kernel(sk, 0, name, &link)) < 0)
-		goto out;
-	rc = -NLE_NOMEM;
-	if ((change = rtnl_link_alloc()) == NULL)
-		goto out;
+	if ((change = rtnl_link_alloc()) == NULL ||
+	    (mac != NULL && (lladdr = nl_addr_build(AF_LLC, mac, 6)) == NULL)) {
+		rtnl_link_put(change);
+		snprintf(err, errlen, "%s: %s", name, nl_geterror(-NLE_NOMEM));
+		return -1;
+	}
 	if (up)
 		rtnl_link_set_flags(change, IFF_UP);
 	else
 		rtnl_link_unset_flags(change, IFF_UP);
 	if (mtu)
 		rtnl_link_set_mtu(change, mtu);
-	if (mac != NULL) {
-		if ((lladdr = nl_addr_build(AF_LLC, mac, 6)) == NULL)
-			goto out;
+	if (lladdr != NULL)
 		rtnl_link_set_addr(change, lladdr);
-	}
-	rc = rtnl_link_change(sk, link, change, 0);
-out:
-	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", name, nl_geterror(rc));
+	rc = nl_link_apply(sk, name, change, "", err, errlen);
 	nl_addr_put(lladdr);
 	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 int
@@ -158,22 +168,17 @@ out:
 int
 nl_link_set_group(struct nl_sock *sk, const char *name, uint32_t group, char *err, size_t errlen)
 {
-	struct rtnl_link *link = NULL, *change = NULL;
+	struct rtnl_link *change;
 	int rc;
 
-	if ((rc = rtnl_link_get_kernel(sk, 0, name, &link)) < 0)
-		goto out;
-	rc = -NLE_NOMEM;
-	if ((change = rtnl_link_alloc()) == NULL)
-		goto out;
+	if ((change = rtnl_link_alloc()) == NULL) {
+		snprintf(err, errlen, "%s: group: %s", name, nl_geterror(-NLE_NOMEM));
+		return -1;
+	}
 	rtnl_link_set_group(change, group);
-	rc = rtnl_link_change(sk, link, change, 0);
-out:
-	if (rc < 0)
-		snprintf(err, errlen, "%s: group: %s", name, nl_geterror(rc));
+	rc = nl_link_apply(sk, name, change, "group: ", err, errlen);
 	rtnl_link_put(change);
-	rtnl_link_put(link);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 int

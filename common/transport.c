@@ -115,28 +115,20 @@ endpoint_cookie_source(const struct endpoint *ep, uint8_t out[COOKIE_SOURCE_MAX]
 static void
 transport_add_source(struct msghdr *h, const struct endpoint *ep)
 {
+	struct in6_pktinfo pi6 = { .ipi6_addr = ep->local.a6 };
+	struct in_pktinfo pi4 = { .ipi_spec_dst = ep->local.a4 };
+	bool v6 = ep->u.sa.sa_family == AF_INET6;
+	size_t len = v6 ? sizeof(pi6) : sizeof(pi4);
 	struct cmsghdr *c;
 
 	if (!ep->has_local)
 		return;
 	c = (struct cmsghdr *)((char *)h->msg_control + h->msg_controllen);
-	if (ep->u.sa.sa_family == AF_INET6) {
-		struct in6_pktinfo pi = { .ipi6_addr = ep->local.a6 };
-
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		h->msg_controllen += CMSG_SPACE(sizeof(pi));
-	} else {
-		struct in_pktinfo pi = { .ipi_spec_dst = ep->local.a4 };
-
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		h->msg_controllen += CMSG_SPACE(sizeof(pi));
-	}
+	c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	c->cmsg_type = v6 ? IPV6_PKTINFO : IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), v6 ? (const void *)&pi6 : (const void *)&pi4, len);
+	h->msg_controllen += CMSG_SPACE(len);
 }
 
 int
@@ -275,7 +267,7 @@ transport_reserve(struct transport_tx *b, int fd, size_t len)
 void
 transport_commit(struct transport_tx *b, size_t len, const struct endpoint *ep)
 {
-	unsigned t = b->n - 1;
+	unsigned t = b->n > 0 ? b->n - 1 : 0;
 
 	/* UDP_SEGMENT: every datagram of a train but the last is seg bytes */
 	if (b->gso && b->n > 0 && b->open[t] && len <= b->seg[t] && b->count[t] < TRANSPORT_TRAIN_MAX &&

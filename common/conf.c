@@ -37,7 +37,7 @@
 #include <ini.h>
 
 #include "conf.h"
-#include "dhcp6.h"
+#include "dname.h"
 
 /* The largest file conf_*_load() reads. */
 #define CONF_FILE_MAX       (4 * 1024 * 1024)  /* room for CONF_PEERS_MAX peers */
@@ -617,7 +617,7 @@ conf_set_search(struct conf_ctx *ctx, const struct conf_key *k, void *base, cons
 	struct conf_server *srv = base;
 	char vb[CONF_VIS_LEN];
 
-	if (dhcp6_encode_domains(v, srv->dns_search, sizeof(srv->dns_search), &srv->dns_search_len) != 0 ||
+	if (dname_encode_list(v, srv->dns_search, sizeof(srv->dns_search), &srv->dns_search_len) != 0 ||
 	    srv->dns_search_len == 0) {
 		conf_error(ctx, "%s '%s' is not a list of domain names (labels of 1..63 letters, digits,"
 		    " '-', names up to 253, %zu bytes in all)", k->name, conf_vis(vb, v), sizeof(srv->dns_search));

@@ -8,7 +8,7 @@
  * lengths, option bombs counted across nesting, duplicate IDs, relay and
  * unknown types); that every truncation of a valid Solicit is handled;
  * that IAs past DHCP6_IA_MAX are checked but not kept; that dhcp6_build
- * never writes past cap; that dhcp6_encode_domains writes RFC 1035 names
+ * never writes past cap; that dname_encode_list writes RFC 1035 names
  * and refuses bad ones; and that every drop reason has its own name.
  * Input buffers are heap blocks of exactly their length, so
  * AddressSanitizer sees any read past the end. */
@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "dhcp6.h"
+#include "dname.h"
 #include "util.h"
 
 /* DUID-LLT (RFC 8415 11.2): type 1, hardware type 1, time, a MAC */
@@ -328,7 +329,7 @@ test_reply_round_trip(void **state)
 		m.dns[0] = addr("2001:db8:64:1::53");
 		m.dns[1] = addr("2606:4700:4700::1111");
 		m.n_dns = 2;
-		assert_int_equal(dhcp6_encode_domains("lab.example, example.org", m.domains,
+		assert_int_equal(dname_encode_list("lab.example, example.org", m.domains,
 		    sizeof(m.domains), &m.domains_len), 0);
 		(void)round_trip(&m, out, &back);
 		assert_int_equal(back.type, types[t]);
@@ -942,46 +943,46 @@ test_encode_domains(void **state)
 	size_t len = 12345;
 
 	(void)state;
-	assert_int_equal(dhcp6_encode_domains("lab.example, example.org", out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list("lab.example, example.org", out, sizeof(out), &len), 0);
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(out, want, sizeof(want));
 	/* other separators and a trailing dot give the same bytes */
-	assert_int_equal(dhcp6_encode_domains("lab.example.,example.org.", out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list("lab.example.,example.org.", out, sizeof(out), &len), 0);
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(out, want, sizeof(want));
-	assert_int_equal(dhcp6_encode_domains("  lab.example   example.org ,", out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list("  lab.example   example.org ,", out, sizeof(out), &len), 0);
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(out, want, sizeof(want));
 	/* nothing at all: an empty list */
-	assert_int_equal(dhcp6_encode_domains("", out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list("", out, sizeof(out), &len), 0);
 	assert_int_equal(len, 0);
 
 	/* empty labels */
-	assert_int_equal(dhcp6_encode_domains("a..b", out, sizeof(out), &len), -1);
-	assert_int_equal(dhcp6_encode_domains(".example", out, sizeof(out), &len), -1);
-	assert_int_equal(dhcp6_encode_domains("example.org, .", out, sizeof(out), &len), -1);
+	assert_int_equal(dname_encode_list("a..b", out, sizeof(out), &len), -1);
+	assert_int_equal(dname_encode_list(".example", out, sizeof(out), &len), -1);
+	assert_int_equal(dname_encode_list("example.org, .", out, sizeof(out), &len), -1);
 	/* a label of 63 is fine, 64 is not */
 	memset(name, 'a', 63);
 	strcpy(name + 63, ".example");
-	assert_int_equal(dhcp6_encode_domains(name, out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list(name, out, sizeof(out), &len), 0);
 	assert_int_equal(len, 1 + 63 + 1 + 7 + 1);
 	assert_int_equal(out[0], 63);
 	memset(name, 'a', 64);
 	strcpy(name + 64, ".example");
-	assert_int_equal(dhcp6_encode_domains(name, out, sizeof(out), &len), -1);
+	assert_int_equal(dname_encode_list(name, out, sizeof(out), &len), -1);
 	/* a name of 253 characters (255 on the wire) is fine, 254 is not */
 	memset(name, 'b', 253);
 	name[63] = name[127] = name[191] = '.';
 	name[253] = '\0';
-	assert_int_equal(dhcp6_encode_domains(name, out, sizeof(out), &len), 0);
+	assert_int_equal(dname_encode_list(name, out, sizeof(out), &len), 0);
 	assert_int_equal(len, 255);
 	name[253] = 'b';
 	name[254] = '\0';
-	assert_int_equal(dhcp6_encode_domains(name, out, sizeof(out), &len), -1);
+	assert_int_equal(dname_encode_list(name, out, sizeof(out), &len), -1);
 	/* does not fit cap: exactly the length fits, one byte less does not */
-	assert_int_equal(dhcp6_encode_domains("lab.example, example.org", out, sizeof(want), &len), 0);
-	assert_int_equal(dhcp6_encode_domains("lab.example, example.org", out, sizeof(want) - 1, &len), -1);
-	assert_int_equal(dhcp6_encode_domains("lab.example", out, 4, &len), -1);
+	assert_int_equal(dname_encode_list("lab.example, example.org", out, sizeof(want), &len), 0);
+	assert_int_equal(dname_encode_list("lab.example, example.org", out, sizeof(want) - 1, &len), -1);
+	assert_int_equal(dname_encode_list("lab.example", out, 4, &len), -1);
 }
 
 /* ---------------------------------------------------------------- the names */

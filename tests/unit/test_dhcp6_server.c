@@ -34,6 +34,7 @@
 
 #include "dhcp6.h"
 #include "dhcp6_server.h"
+#include "dname.h"
 #include "lease.h"
 #include "prefix.h"
 #include "util.h"
@@ -115,7 +116,7 @@ fx_setup(void **state)
 	dhcp6_server_duid(server_key, f->duid);
 	if (inet_pton(AF_INET6, "2001:db8:64:1::53", &f->dns[0]) != 1 ||
 	    inet_pton(AF_INET6, "2606:4700:4700::1111", &f->dns[1]) != 1 ||
-	    dhcp6_encode_domains("lab.example, example.org", f->domains, sizeof(f->domains),
+	    dname_encode_list("lab.example, example.org", f->domains, sizeof(f->domains),
 	    &f->domains_len) != 0 ||
 	    prefix_parse(SUB_TEXT, &f->srv.sub, &why) != 0)
 		return -1;

@@ -112,9 +112,4 @@ enum dhcp6_drop dhcp6_parse(const uint8_t *buf, size_t len, struct dhcp6_msg *m)
 size_t dhcp6_build(const struct dhcp6_msg *m, uint8_t *out, size_t cap);
 bool dhcp6_oro_has(const struct dhcp6_msg *m, uint16_t code);
 
-/* "lab.example, example.org" style list into RFC 1035 wire form. -1 on a
- * bad name (empty label, label over 63, name over 253) or when it does not
- * fit cap. */
-int dhcp6_encode_domains(const char *list, uint8_t *out, size_t cap, size_t *len);
-
 #endif

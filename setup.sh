@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 # Build: compilers, autotools and every library configure.ac names.
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
-	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev"
+	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev libseccomp-dev"
 # Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
 # targets), and the real network peers the namespace tests drive.
 TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables"
@@ -29,6 +29,10 @@ deps() {
 	apt-get update -q
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS ${EXTRA_PKGS:-}
+	# the system user the daemons run as after start-up (user = v6ext,
+	# the default), as the packages make it
+	id v6ext > /dev/null 2>&1 ||
+		useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin v6ext
 }
 
 build() { # build DIR CONFIGURE-ARGS...

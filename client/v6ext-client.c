@@ -1,15 +1,23 @@
 /* v6ext-client: the home-side daemon. One tunnel to the server, its tap a
  * port of the home bridge. The client always initiates: at start, after a
- * silent path, and every REKEY_AFTER seconds.
+ * silent path, when its own addresses change, and every REKEY_AFTER seconds.
+ *
+ * Privilege: as root it reads its key, makes the tap and the bridge, opens
+ * its sockets and the control socket; then it becomes `user` with no
+ * capabilities at all (carrier on its own tap needs none) and enters its
+ * seccomp filter, before it reads a byte from the network.
  *
  * Timers (checked every 250 ms):
  *   handshake retry   5 s without a response -> next address, back-off
  *   back-off          1, 2, 4, ... 30 s between rounds; re-resolve each round
  *   keepalive         empty data after `keepalive` s without sending
- *   dead path         sent but heard nothing for keepalive + 5 s -> reconnect */
+ *   dead path         sent but heard nothing for keepalive + 5 s -> reconnect
+ *   path change       an address of ours came or went -> handshake now
+ *                     (at most one a second) */
 #include "config.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,12 +31,15 @@
 
 #include "conf.h"
 #include "ctl.h"
+#include "datapath.h"
 #include "evloop.h"
 #include "frame.h"
 #include "keys.h"
 #include "log.h"
 #include "nl.h"
+#include "nlmon.h"
 #include "privdrop.h"
+#include "sandbox.h"
 #include "tap.h"
 #include "transport.h"
 #include "tunnel.h"
@@ -37,35 +48,35 @@
 #define RETRY_MS       5000
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
+#define PATH_CHANGE_MS 1000     /* at most one handshake per second for address changes */
 #define CANDIDATES_MAX 8
+#define ADDRS_MAX      64       /* our global addresses, watched for changes */
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
 #define CLIENT_RX_BUFS 2
 /* The home side's tap takes any frame the bridge passes, so an oversize one
  * reaches us and can be answered with a Packet Too Big (a bridge drops frames
- * over a port's MTU silently); the inner MTU is enforced in tap_read. */
+ * over a port's MTU silently); the inner MTU is enforced in client_guard. */
 #define CLIENT_TAP_MTU 65521  /* the tun driver's maximum */
 
 struct client {
 	const char *conf_path;
 	struct conf_client conf;
 	struct event_base *base;
-	uint8_t priv[KEY_LEN];
+	uint8_t *priv;                  /* sodium_malloc: our private key */
+	struct tunnel_peer *tp;         /* sodium_malloc: the PSK and the session keys */
 	struct cookie_checker cc;       /* mac1 on responses is keyed by our key */
-	struct tunnel_peer tp;
-	struct nl_sock *nl;
-	int udp6, udp4, tap_fd;
-	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3];
-	struct transport_rx rx;
-	struct transport_tx tx;
-	bool offload;                   /* TSO on the tap, UDP GSO/GRO */
-	struct tap_out tap_out;         /* frames to the tap, TCP bursts glued */
-	uint8_t *tap_in;                /* one frame read from the tap, virtio_net_hdr first */
-	uint64_t activity;              /* reads that found traffic, for busy polling */
+	struct datapath dp;
+	int tap_fd, tap_index, monitor;
+	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3], *ev_monitor;
 	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
 	size_t n_cand, cur_cand;
 	uint64_t backoff_ms, next_try_ms;
+	uint64_t path_change_ms;        /* the last handshake an address change made */
+	struct nlmon_event addrs[ADDRS_MAX];    /* our global addresses (not the tap's) */
+	size_t n_addrs;
+	bool addrs_known;               /* the first dump is in: changes are changes */
 	bool carrier;
-	struct tunnel_stats st;
+	struct tunnel_stats st;         /* drops before the server is known */
 	struct ctl *ctl;
 };
 
@@ -94,26 +105,13 @@ client_resolve(struct client *c)
 		for (ai = res; ai != NULL && c->n_cand < CANDIDATES_MAX; ai = ai->ai_next) {
 			if (ai->ai_family != (fam == 0 ? AF_INET6 : AF_INET))
 				continue;
-			if ((ai->ai_family == AF_INET6 ? c->udp6 : c->udp4) < 0)
+			if ((ai->ai_family == AF_INET6 ? c->dp.udp6 : c->dp.udp4) < 0)
 				continue;
 			memcpy(&c->cand[c->n_cand].u, ai->ai_addr, ai->ai_addrlen);
 			c->cand[c->n_cand].len = ai->ai_addrlen;
 			c->n_cand++;
 		}
 	freeaddrinfo(res);
-}
-
-static int
-client_fd(struct client *c, const struct endpoint *ep)
-{
-	return ep->u.sa.sa_family == AF_INET6 ? c->udp6 : c->udp4;
-}
-
-static void
-client_send(struct client *c, const struct endpoint *ep, const void *buf, size_t len)
-{
-	if (sendto(client_fd(c, ep), buf, len, MSG_DONTWAIT, &ep->u.sa, ep->len) < 0)
-		c->tp.st.drops[DROP_SEND]++;
 }
 
 static void
@@ -133,30 +131,32 @@ client_initiate(struct client *c, const struct endpoint *ep, uint64_t now)
 	struct wire_initiation msg;
 	char a[TRANSPORT_ADDRSTRLEN];
 
-	if (tunnel_initiate(&c->tp, c->priv, now, &msg) != 0) {
+	if (tunnel_initiate(c->tp, c->priv, now, &msg) != 0) {
 		log_warnx("handshake: cannot build an initiation");
 		return;
 	}
 	endpoint_format(ep, a, sizeof(a));
 	log_debug("handshake: initiation to %s", a);
-	c->tp.ep = *ep;
-	client_send(c, ep, &msg, sizeof(msg));
+	c->tp->ep = *ep;
+	datapath_send(&c->dp, ep, &msg, sizeof(msg), &c->tp->st.drops[DROP_SEND]);
 }
 
-/* One datagram from the server. */
+/* One datagram from the server: it passes the gate first. */
 static void
-client_datagram(struct client *c, uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
+client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
 {
+	struct client *c = ctx;
+	enum wire_type type;
 	enum tunnel_drop d;
 	size_t flen;
 
-	if (len < 4) {
-		c->st.drops[DROP_SHORT]++;
+	if ((d = tunnel_gate(pkt, len, &type)) != TUNNEL_OK) {
+		c->st.drops[d]++;
 		return;
 	}
-	switch (pkt[0]) {
+	switch (type) {
 	case WIRE_RESPONSE:
-		if ((d = tunnel_consume_response(&c->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
+		if ((d = tunnel_consume_response(c->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
 			c->st.drops[d]++;
 			break;
 		}
@@ -164,29 +164,23 @@ client_datagram(struct client *c, uint8_t *pkt, size_t len, const struct endpoin
 		c->backoff_ms = 0;
 		client_set_carrier(c, true);
 		/* confirm the session to the server at once */
-		{
-			uint8_t ka[WIRE_DATA_MIN_LEN];
-			size_t kl;
-
-			if (tunnel_seal_data(&c->tp, ka, 0, sizeof(ka), now, &kl) == TUNNEL_OK)
-				client_send(c, &c->tp.ep, ka, kl);
-		}
+		datapath_keepalive(&c->dp, c->tp, now);
 		break;
 	case WIRE_COOKIE:
 		/* the server is under load: retry at once with mac2 */
-		if ((d = tunnel_consume_cookie(&c->tp, pkt, len, now)) != TUNNEL_OK)
+		if ((d = tunnel_consume_cookie(c->tp, pkt, len, now)) != TUNNEL_OK)
 			c->st.drops[d]++;
 		else
-			client_initiate(c, &c->tp.ep, now);
+			client_initiate(c, &c->tp->ep, now);
 		break;
 	case WIRE_DATA:
-		if ((d = tunnel_open_data(&c->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
+		if ((d = tunnel_open_data(c->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
 			c->st.drops[d]++;
 			break;
 		}
 		if (flen != 0)
-			tap_out_frame(&c->tap_out, c->tap_fd, c->offload, pkt + WIRE_DATA_HEADER_LEN, flen,
-			    &c->tp.st.drops[DROP_TAP]);
+			tap_out_frame(&c->dp.tap_out, c->tap_fd, c->dp.offload, pkt + WIRE_DATA_HEADER_LEN, flen,
+			    &c->tp->st.drops[DROP_TAP]);
 		break;
 	default:
 		c->st.drops[DROP_TYPE]++;
@@ -194,31 +188,12 @@ client_datagram(struct client *c, uint8_t *pkt, size_t len, const struct endpoin
 }
 
 static void
-udp_read(evutil_socket_t fd, short what, void *arg)
+client_udp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
-	uint64_t now = util_now_ms();
-	int n;
 
 	(void)what;
-	while ((n = transport_recv(fd, &c->rx)) > 0) {
-		c->activity++;
-		for (int i = 0; i < n; i++) {
-			size_t total = c->rx.msgs[i].msg_len, seg = c->rx.seg[i], off = 0;
-
-			/* one datagram, or a GRO burst of them */
-			do {
-				uint8_t *pkt = c->rx.buf[i] + off;
-				size_t len = total - off < seg ? total - off : seg;
-
-				off += seg;
-				client_datagram(c, pkt, len, &c->rx.ep[i], now);
-			} while (off < total);
-		}
-		tap_out_flush(&c->tap_out);
-		if ((unsigned)n < c->rx.nbuf)
-			break;
-	}
+	datapath_udp_read(&c->dp, fd, client_datagram, c);
 }
 
 /* The largest frame the tunnel carries: inner MTU plus the Ethernet header
@@ -233,140 +208,90 @@ client_frame_max(const struct client *c, const uint8_t *frame, size_t len)
 	return max;
 }
 
-/* One frame from the tap, at pkt + WIRE_DATA_HEADER_LEN where
- * transport_reserve made room: guarded, sealed and queued. */
-static void
-client_queue_frame(struct client *c, uint8_t *pkt, size_t n, uint64_t now)
+/* A frame from the home bridge, before it is sealed: never lost in silence
+ * when too big, never an RA or a DHCPv6 server message. */
+static bool
+client_guard(void *ctx, uint8_t *frame, size_t n)
 {
-	uint8_t *frame = pkt + WIRE_DATA_HEADER_LEN;
+	struct client *c = ctx;
 	struct in6_addr src;
-	enum tunnel_drop d;
-	size_t plen;
 
 	if (n > client_frame_max(c, frame, n)) {
-		/* too big for the tunnel: never lost in silence. IPv6 senders
-		 * get a Packet Too Big, so PMTUD works from the home side */
+		/* IPv6 senders get a Packet Too Big, so PMTUD works from the
+		 * home side */
 		uint8_t ptb[FRAME_PTB_MAX];
-		size_t plen2 = frame_build_ptb(frame, n, c->conf.mtu, ptb, sizeof(ptb));
+		size_t plen = frame_build_ptb(frame, n, c->conf.mtu, ptb, sizeof(ptb));
 
-		c->tp.st.drops[DROP_TOO_BIG]++;
-		if (plen2 != 0 && tap_write(c->tap_fd, c->offload, ptb, plen2) < 0)
-			c->tp.st.drops[DROP_TAP]++;
-		return;
+		c->tp->st.drops[DROP_TOO_BIG]++;
+		if (plen != 0 && tap_write(c->tap_fd, c->dp.offload, ptb, plen) < 0)
+			c->tp->st.drops[DROP_TAP]++;
+		return false;
 	}
 	switch (frame_classify(frame, n, &src)) {
 	case FRAME_RA:
 	case FRAME_DHCP6_SERVER:
 		/* rogue-RA guard: the home LAN's router must not reach the site */
-		c->tp.st.drops[DROP_ROGUE_RA]++;
-		return;
+		c->tp->st.drops[DROP_ROGUE_RA]++;
+		return false;
 	default:
-		break;
+		return true;
 	}
-	if ((d = tunnel_seal_data(&c->tp, pkt, n, n + WIRE_DATA_MIN_LEN, now, &plen)) != TUNNEL_OK) {
-		c->tp.st.drops[d]++;
-		return;
-	}
-	transport_commit(&c->tx, plen, &c->tp.ep);
 }
 
 static void
-tap_read(evutil_socket_t fd, short what, void *arg)
+client_tap_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
-	uint64_t now = util_now_ms();
-	int ufd = client_fd(c, &c->tp.ep);
 
 	(void)what;
-	/* a batch of frames, sealed in place, leaves in one sendmmsg */
-	for (int i = 0; i < TRANSPORT_BATCH; i++) {
-		struct virtio_net_hdr vh;
-		struct gso_seg seg;
-		ssize_t n;
-		size_t len;
-
-		if (!c->offload) {
-			uint8_t *pkt = transport_reserve(&c->tx, ufd, WIRE_DATA_MAX_LEN);
-
-			if ((n = read(fd, pkt + WIRE_DATA_HEADER_LEN, WIRE_FRAME_MAX)) <= 0)
-				break;
-			c->activity++;
-			client_queue_frame(c, pkt, (size_t)n, now);
-			continue;
-		}
-		/* a burst of TCP in one frame: cut into segments, each sealed
-		 * where it will leave from */
-		if ((n = read(fd, c->tap_in, GSO_HDR_LEN + GSO_FRAME_MAX)) <= 0)
-			break;
-		c->activity++;
-		memcpy(&vh, c->tap_in, sizeof(vh));
-		if ((size_t)n < GSO_HDR_LEN ||
-		    !gso_seg_init(&seg, &vh, c->tap_in + GSO_HDR_LEN, (size_t)n - GSO_HDR_LEN)) {
-			c->tp.st.drops[DROP_TOO_BIG]++;
-			continue;
-		}
-		while ((len = gso_seg_next_len(&seg)) != 0) {
-			uint8_t *pkt = transport_reserve(&c->tx, ufd, len + WIRE_DATA_MIN_LEN);
-
-			gso_seg_next(&seg, pkt + WIRE_DATA_HEADER_LEN);
-			client_queue_frame(c, pkt, len, now);
-		}
-	}
-	c->tp.st.drops[DROP_SEND] += transport_flush(&c->tx, ufd);
+	datapath_tap_read(&c->dp, fd, c->dp.offload, c->tp, client_guard, c, util_now_ms());
 }
 
 static void
-tick(evutil_socket_t fd, short what, void *arg)
+client_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
+	struct tunnel_peer *tp = c->tp;
 	uint64_t now = util_now_ms();
 	bool live;
 
 	(void)fd;
 	(void)what;
-	if (c->tp.prev.live && session_expired(&c->tp.prev, now))
-		session_wipe(&c->tp.prev);
-	live = tunnel_peer_live(&c->tp, now);
+	tunnel_peer_expire(tp, now);
+	live = tunnel_peer_live(tp, now);
 	/* dead path: we sent, the server (which answers keepalives) stayed silent */
-	if (live && c->conf.keepalive && c->tp.last_tx_ms > c->tp.last_rx_ms &&
-	    now - c->tp.last_rx_ms > (uint64_t)c->conf.keepalive * 1000 + 5000) {
+	if (live && c->conf.keepalive && tp->last_tx_ms > tp->last_rx_ms &&
+	    now - tp->last_rx_ms > (uint64_t)c->conf.keepalive * 1000 + 5000) {
 		log_info("no answer from the server for %llu s: reconnecting",
-		    (unsigned long long)(now - c->tp.last_rx_ms) / 1000);
-		session_wipe(&c->tp.cur);
-		session_wipe(&c->tp.prev);
+		    (unsigned long long)(now - tp->last_rx_ms) / 1000);
+		session_wipe(&tp->cur);
+		session_wipe(&tp->prev);
 		live = false;
 	}
-	if (!live && session_expired(&c->tp.cur, now) && c->tp.cur.live)
-		session_wipe(&c->tp.cur);       /* keys zeroed on expiry */
 	client_set_carrier(c, live);
 
 	if (live) {
-		if (!c->tp.hs_pending && session_needs_rekey(&c->tp.cur, now))
-			client_initiate(c, &c->tp.ep, now);
-		else if (c->tp.hs_pending && now - c->tp.hs_sent_ms > RETRY_MS)
-			client_initiate(c, &c->tp.ep, now);
-		if (c->conf.keepalive && now - c->tp.last_tx_ms >= (uint64_t)c->conf.keepalive * 1000) {
-			uint8_t ka[WIRE_DATA_MIN_LEN];
-			size_t kl;
-
-			if (tunnel_seal_data(&c->tp, ka, 0, sizeof(ka), now, &kl) == TUNNEL_OK)
-				client_send(c, &c->tp.ep, ka, kl);
-		}
+		if (!tp->hs_pending && session_needs_rekey(&tp->cur, now))
+			client_initiate(c, &tp->ep, now);
+		else if (tp->hs_pending && now - tp->hs_sent_ms > RETRY_MS)
+			client_initiate(c, &tp->ep, now);
+		if (c->conf.keepalive && now - tp->last_tx_ms >= (uint64_t)c->conf.keepalive * 1000)
+			datapath_keepalive(&c->dp, tp, now);
 		return;
 	}
 	/* not connected: one initiation per address, then back off */
-	if (c->tp.hs_pending && now - c->tp.hs_sent_ms < RETRY_MS)
+	if (tp->hs_pending && now - tp->hs_sent_ms < RETRY_MS)
 		return;
 	if (now < c->next_try_ms)
 		return;
-	if (c->tp.hs_pending)
+	if (tp->hs_pending)
 		c->cur_cand++;          /* no answer from that address: next one */
 	if (c->cur_cand >= c->n_cand) {
 		c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_MIN_MS;
 		if (c->backoff_ms > BACKOFF_MAX_MS)
 			c->backoff_ms = BACKOFF_MAX_MS;
 		c->next_try_ms = now + c->backoff_ms;
-		c->tp.hs_pending = false;
+		tp->hs_pending = false;
 		client_resolve(c);      /* the name may point elsewhere now */
 		c->cur_cand = 0;
 		return;
@@ -374,37 +299,101 @@ tick(evutil_socket_t fd, short what, void *arg)
 	client_initiate(c, &c->cand[c->cur_cand], now);
 }
 
+/* Whether ev changes the set of our global addresses (kept in c->addrs):
+ * the kernel repeats RTM_NEWADDR for an address it has (lifetimes renewed
+ * by every RA), and that is no change. */
+static bool
+client_addr_changed(struct client *c, const struct nlmon_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_addrs; i++)
+		if (c->addrs[i].ifindex == ev->ifindex && c->addrs[i].family == ev->family &&
+		    memcmp(&c->addrs[i].addr, &ev->addr, sizeof(ev->addr)) == 0)
+			break;
+	if (ev->removed) {
+		if (i == c->n_addrs)
+			return false;
+		c->addrs[i] = c->addrs[--c->n_addrs];
+		return true;
+	}
+	if (i < c->n_addrs)
+		return false;
+	if (c->n_addrs < ADDRS_MAX)
+		c->addrs[c->n_addrs++] = *ev;
+	return true;
+}
+
+/* Our addresses changed (a new underlay address, a lost one): the path to
+ * the server may be another one now. A live session handshakes again from
+ * wherever the kernel now sends from, so the server follows within a round
+ * trip; a dead one retries at once, back-off forgotten. A link coming back
+ * with the addresses it had makes no event here: the dead-path timer sees
+ * to that. */
+static void
+client_nlmon(void *ctx, const struct nlmon_event *ev)
+{
+	struct client *c = ctx;
+	uint64_t now = util_now_ms();
+
+	if (ev->kind == NLMON_DONE) {
+		c->addrs_known = true;
+		return;
+	}
+	/* link-local and host addresses make no path; the tap has none */
+	if (ev->kind != NLMON_ADDR || ev->scope != RT_SCOPE_UNIVERSE || ev->ifindex == c->tap_index ||
+	    !client_addr_changed(c, ev) || !c->addrs_known)
+		return;
+	if (now - c->path_change_ms < PATH_CHANGE_MS)
+		return;
+	c->path_change_ms = now;
+	if (tunnel_peer_live(c->tp, now)) {
+		log_info("our addresses changed: handshaking again");
+		client_initiate(c, &c->tp->ep, now);
+	} else {
+		c->backoff_ms = 0;
+		c->next_try_ms = now;
+	}
+}
+
+static void
+client_monitor_read(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	nlmon_read(fd, client_nlmon, arg);
+}
+
 static int
-ctl_handle(void *ctx, const char *req, struct evbuffer *out)
+client_ctl(void *ctx, const char *req, struct evbuffer *out)
 {
 	struct client *c = ctx;
 	char key[KEY_B64_LEN + 1], ep[TRANSPORT_ADDRSTRLEN];
 	uint8_t pub[KEY_LEN];
-	struct tunnel_stats all = c->tp.st;
+	struct tunnel_stats all = c->tp->st;
 
 	if (strcmp(req, "show") != 0)
 		return EINVAL;
 	key_public(pub, c->priv);
 	key_to_base64(key, pub);
 	evbuffer_add_printf(out, "role=client\npublic_key=%s\ntap=%s\nbridge=%s\n", key, c->conf.tap, c->conf.bridge);
-	ctl_add_offload(out, c->offload, &c->rx, &c->tx, NULL, &c->tap_out);
+	ctl_add_offload(out, c->dp.offload, &c->dp.rx, &c->dp.tx6, &c->dp.tx4, &c->dp.tap_out);
 	for (int d = 0; d < DROP_MAX; d++)
 		all.drops[d] += c->st.drops[d];
-	key_to_base64(key, c->tp.remote_pub);
-	endpoint_format(&c->tp.ep, ep, sizeof(ep));
+	key_to_base64(key, c->tp->remote_pub);
+	endpoint_format(&c->tp->ep, ep, sizeof(ep));
 	evbuffer_add_printf(out, "peer=server\npublic_key=%s\nendpoint=%s\nlatest_handshake=%llu\nsession=%s\n"
 	    "rx_bytes=%llu\nrx_packets=%llu\ntx_bytes=%llu\ntx_packets=%llu\n",
-	    key, c->tp.ep.len ? ep : "", (unsigned long long)c->tp.handshake_wall,
-	    tunnel_peer_live(&c->tp, util_now_ms()) ? "up" : "down",
+	    key, c->tp->ep.len ? ep : "", (unsigned long long)c->tp->handshake_wall,
+	    tunnel_peer_live(c->tp, util_now_ms()) ? "up" : "down",
 	    (unsigned long long)all.rx_bytes, (unsigned long long)all.rx_packets,
 	    (unsigned long long)all.tx_bytes, (unsigned long long)all.tx_packets);
-	evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(&c->tp, util_now_ms()));
+	evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(c->tp, util_now_ms()));
 	ctl_add_drops(out, &all);
 	return 0;
 }
 
 static void
-on_signal(evutil_socket_t sig, short what, void *arg)
+client_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct client *c = arg;
 
@@ -429,43 +418,111 @@ usage(void)
 	exit(2);
 }
 
+/* The keys, into memory of their own (sodium_malloc: guard pages, locked). */
+static int
+client_keys(struct client *c, char *err, size_t errlen)
+{
+	uint8_t *psk = sodium_malloc(KEY_LEN);
+	int rc = -1;
+
+	c->priv = sodium_malloc(KEY_LEN);
+	c->tp = sodium_malloc(sizeof(*c->tp));
+	if (psk == NULL || c->priv == NULL || c->tp == NULL) {
+		snprintf(err, errlen, "out of memory for keys");
+		goto out;
+	}
+	sodium_memzero(psk, KEY_LEN);
+	if (key_read_file(c->conf.private_key_file, c->priv, err, errlen) != 0 ||
+	    (c->conf.has_psk && key_read_file(c->conf.psk_file, psk, err, errlen) != 0))
+		goto out;
+	tunnel_peer_init(c->tp, c->conf.server_public_key, psk, 0);
+	c->tp->allow_aesgcm = util_env_on("V6EXT_AESGCM");
+	rc = 0;
+out:
+	sodium_free(psk);
+	return rc;
+}
+
+/* As root: the tap, the bridge, the sockets, the control socket. */
+static void
+client_setup(struct client *c)
+{
+	char err[CONF_ERR_LEN] = "";
+	struct nl_sock *nl;
+
+	if ((c->base = event_base_new()) == NULL ||
+	    datapath_init(&c->dp, CLIENT_RX_BUFS, transport_offload_enabled()) != 0)
+		fatalx("out of memory");
+	c->dp.udp6 = transport_open(AF_INET6, 0, c->dp.offload, err, sizeof(err));
+	c->dp.udp4 = transport_open(AF_INET, 0, c->dp.offload, err, sizeof(err));
+	if (c->dp.udp6 < 0 && c->dp.udp4 < 0)
+		fatalx("%s", err);
+	if ((c->tap_fd = tap_open(c->conf.tap, &c->dp.offload)) < 0)
+		fatal("tap %s", c->conf.tap);
+	if ((nl = nl_open(err, sizeof(err))) == NULL || tap_set_carrier(c->tap_fd, false) != 0 ||
+	    nl_bridge_ensure(nl, c->conf.bridge, err, sizeof(err)) != 0 ||
+	    nl_link_set(nl, c->conf.tap, true, CLIENT_TAP_MTU, NULL, err, sizeof(err)) != 0 ||
+	    nl_link_enslave(nl, c->conf.tap, c->conf.bridge, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("tap %s is a port of bridge %s", c->conf.tap, c->conf.bridge);
+	if ((c->tap_index = nl_link_index(nl, c->conf.tap)) == 0)
+		fatalx("tap %s: gone", c->conf.tap);
+	nl_close(nl);           /* nothing changes at run time */
+	if ((c->monitor = nlmon_open(err, sizeof(err))) < 0 || nlmon_dump_addrs(c->monitor) != 0)
+		fatalx("netlink monitor: %s", err[0] ? err : strerror(errno));
+	{
+		int fd = ctl_bind(c->conf.control_socket, -1, err, sizeof(err));
+
+		if (fd < 0 || (c->ctl = ctl_listen_fd(c->base, fd, client_ctl, c, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+	}
+}
+
+static struct event *
+client_event(struct client *c, int fd, event_callback_fn fn)
+{
+	struct event *ev = event_new(c->base, fd, EV_READ | EV_PERSIST, fn, c);
+
+	if (ev == NULL || event_add(ev, NULL) != 0)
+		fatalx("libevent: cannot add an event");
+	return ev;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct client c = { .udp6 = -1, .udp4 = -1, .tap_fd = -1 };
+	static struct client cl = { .tap_fd = -1, .monitor = -1 };
+	struct client *c = &cl;
 	bool check_only = false, foreground = false;
 	char err[CONF_ERR_LEN];
-	uint8_t pub[KEY_LEN], psk[KEY_LEN] = { 0 };
+	uint8_t pub[KEY_LEN];
 	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	struct timeval quarter = { 0, 250000 };
+	uid_t uid = 0;
+	gid_t gid = 0;
 
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
 		switch (ch) {
-		case 'c': c.conf_path = optarg; break;
+		case 'c': c->conf_path = optarg; break;
 		case 'f': foreground = true; break;
 		case 'n': check_only = true; break;
 		case 'v': verbose++; break;
 		default: usage();
 		}
 	}
-	if (c.conf_path == NULL || optind != argc)
+	if (c->conf_path == NULL || optind != argc)
 		usage();
 	log_init("v6ext-client", verbose, false);
 	if (sodium_init() < 0)
 		fatalx("libsodium failed to initialise");
-	if (conf_client_load(c.conf_path, &c.conf, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return 1;
-	}
-	if (key_read_file(c.conf.private_key_file, c.priv, err, sizeof(err)) != 0 ||
-	    (c.conf.has_psk && key_read_file(c.conf.psk_file, psk, err, sizeof(err)) != 0)) {
+	if (conf_client_load(c->conf_path, &c->conf, err, sizeof(err)) != 0 ||
+	    client_keys(c, err, sizeof(err)) != 0 ||
+	    (strcmp(c->conf.user, "root") != 0 && privdrop_lookup(c->conf.user, &uid, &gid, err, sizeof(err)) != 0)) {
 		log_warnx("%s", err);
 		return 1;
 	}
 	if (check_only) {
-		printf("%s: configuration OK\n", c.conf_path);
-		sodium_memzero(c.priv, sizeof(c.priv));
-		sodium_memzero(psk, sizeof(psk));
+		printf("%s: configuration OK\n", c->conf_path);
 		return 0;
 	}
 	if (!foreground) {
@@ -473,82 +530,55 @@ main(int argc, char **argv)
 			fatal("daemon");
 		log_init("v6ext-client", verbose, true);     /* stderr is /dev/null now */
 	}
-	key_public(pub, c.priv);
-	cookie_checker_init(&c.cc, pub);
-	tunnel_peer_init(&c.tp, c.conf.server_public_key, psk, 0);
-	c.tp.allow_aesgcm = util_env_on("V6EXT_AESGCM");
-	sodium_memzero(psk, sizeof(psk));
+	key_public(pub, c->priv);
+	cookie_checker_init(&c->cc, pub);
 	signal(SIGPIPE, SIG_IGN);
-	if ((c.base = event_base_new()) == NULL)
-		fatalx("libevent: no event base");
-	if ((c.nl = nl_open(err, sizeof(err))) == NULL)
+	client_setup(c);
+	/* a first resolution as root loads what the resolver needs (NSS
+	 * modules) before the filter forbids executable mappings */
+	client_resolve(c);
+	if (privdrop_to(uid, gid, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	c.offload = transport_offload_enabled();
-	if (transport_rx_init(&c.rx, CLIENT_RX_BUFS, WIRE_DATA_MAX_LEN) != 0 || transport_tx_init(&c.tx, c.offload) != 0 ||
-	    tap_out_init(&c.tap_out, c.offload) != 0 || (c.tap_in = malloc(GSO_HDR_LEN + GSO_FRAME_MAX)) == NULL)
-		fatalx("out of memory");
-	c.udp6 = transport_open(AF_INET6, 0, c.offload, err, sizeof(err));
-	c.udp4 = transport_open(AF_INET, 0, c.offload, err, sizeof(err));
-	if (c.udp6 < 0 && c.udp4 < 0)
-		fatalx("%s", err);
-	if ((c.tap_fd = tap_open(c.conf.tap, &c.offload)) < 0)
-		fatal("tap %s", c.conf.tap);
-	if (tap_set_carrier(c.tap_fd, false) != 0 ||
-	    nl_bridge_ensure(c.nl, c.conf.bridge, err, sizeof(err)) != 0 ||
-	    nl_link_set(c.nl, c.conf.tap, true, CLIENT_TAP_MTU, NULL, err, sizeof(err)) != 0 ||
-	    nl_link_enslave(c.nl, c.conf.tap, c.conf.bridge, err, sizeof(err)) != 0)
-		fatalx("%s", err);
-	log_info("tap %s is a port of bridge %s", c.conf.tap, c.conf.bridge);
-	client_resolve(&c);
 	for (int i = 0; i < 2; i++) {
-		int fd = i == 0 ? c.udp6 : c.udp4;
-		struct event **ev = i == 0 ? &c.ev_udp6 : &c.ev_udp4;
+		int fd = i == 0 ? c->dp.udp6 : c->dp.udp4;
 
-		if (fd < 0)
-			continue;
-		*ev = event_new(c.base, fd, EV_READ | EV_PERSIST, udp_read, &c);
-		event_add(*ev, NULL);
+		if (fd >= 0)
+			*(i == 0 ? &c->ev_udp6 : &c->ev_udp4) = client_event(c, fd, client_udp_read);
 	}
-	c.ev_tap = event_new(c.base, c.tap_fd, EV_READ | EV_PERSIST, tap_read, &c);
-	event_add(c.ev_tap, NULL);
-	if ((c.ctl = ctl_listen(c.base, c.conf.control_socket, ctl_handle, &c, err, sizeof(err))) == NULL)
-		fatalx("%s", err);
+	c->ev_tap = client_event(c, c->tap_fd, client_tap_read);
+	c->ev_monitor = client_event(c, c->monitor, client_monitor_read);
 	for (int i = 0; i < 3; i++) {
-		c.ev_sig[i] = evsignal_new(c.base, sigs[i], on_signal, &c);
-		event_add(c.ev_sig[i], NULL);
+		c->ev_sig[i] = evsignal_new(c->base, sigs[i], client_signal, c);
+		if (c->ev_sig[i] == NULL || event_add(c->ev_sig[i], NULL) != 0)
+			fatalx("libevent: cannot add a signal event");
 	}
-	c.ev_tick = event_new(c.base, -1, EV_PERSIST, tick, &c);
-	event_add(c.ev_tick, &quarter);
-	tick(-1, 0, &c);
-	{
-		const char *paths[] = { c.conf.control_socket, NULL };
+	if ((c->ev_tick = event_new(c->base, -1, EV_PERSIST, client_tick, c)) == NULL ||
+	    event_add(c->ev_tick, &quarter) != 0)
+		fatalx("libevent: cannot add the tick");
+	if (sandbox_enter(SANDBOX_CLIENT, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("running as %s with no capabilities", c->conf.user);
+	client_tick(-1, 0, c);
 
-		if (privdrop(c.conf.user, paths, err, sizeof(err)) != 0)
-			fatalx("%s", err);
-		log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW only",
-		    c.conf.user[0] ? c.conf.user : "root");
-	}
+	evloop_run(c->base, c->conf.busy_poll, &c->dp.activity);
 
-	evloop_run(c.base, c.conf.busy_poll, &c.activity);
-
-	ctl_close(c.ctl);
+	ctl_close(c->ctl);
 	for (int i = 0; i < 3; i++)
-		event_free(c.ev_sig[i]);
-	event_free(c.ev_tick);
-	event_free(c.ev_tap);
-	if (c.ev_udp6)
-		event_free(c.ev_udp6);
-	if (c.ev_udp4)
-		event_free(c.ev_udp4);
-	close(c.tap_fd);
-	tunnel_peer_wipe(&c.tp);
-	cookie_checker_wipe(&c.cc);
-	sodium_memzero(c.priv, sizeof(c.priv));
-	transport_rx_free(&c.rx);
-	transport_tx_free(&c.tx);
-	tap_out_free(&c.tap_out);
-	free(c.tap_in);
-	nl_close(c.nl);
-	event_base_free(c.base);
+		event_free(c->ev_sig[i]);
+	event_free(c->ev_tick);
+	event_free(c->ev_tap);
+	event_free(c->ev_monitor);
+	if (c->ev_udp6)
+		event_free(c->ev_udp6);
+	if (c->ev_udp4)
+		event_free(c->ev_udp4);
+	close(c->tap_fd);
+	close(c->monitor);
+	tunnel_peer_wipe(c->tp);
+	sodium_free(c->tp);
+	cookie_checker_wipe(&c->cc);
+	sodium_free(c->priv);
+	datapath_free(&c->dp);
+	event_base_free(c->base);
 	return 0;
 }

@@ -40,7 +40,6 @@
 #include "dname.h"
 
 /* The largest file conf_*_load() reads. */
-#define CONF_FILE_MAX       (4 * 1024 * 1024)  /* room for CONF_PEERS_MAX peers */
 /* inih's section buffer (MAX_SECTION in ini.c): its handler sees the first
  * 49 bytes of a section name. */
 #define CONF_INI_SECTION    50
@@ -1485,6 +1484,7 @@ conf_server_parse(const char *name, const uint8_t *buf, size_t len,
 	out->dhcpv6_valid = CONF_DEFAULT_VALID;
 	snprintf(out->state_dir, sizeof(out->state_dir), "%s", CONF_DEFAULT_STATE_DIR);
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_SERVER_SOCK);
+	snprintf(out->user, sizeof(out->user), "%s", CONF_DEFAULT_USER);
 	ctx.srv = out;
 
 	conf_run(&ctx);
@@ -1541,6 +1541,7 @@ conf_client_parse(const char *name, const uint8_t *buf, size_t len,
 	out->keepalive = CONF_DEFAULT_KEEPALIVE;
 	out->mtu = CONF_DEFAULT_MTU;
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_CLIENT_SOCK);
+	snprintf(out->user, sizeof(out->user), "%s", CONF_DEFAULT_USER);
 	ctx.cli = out;
 
 	conf_run(&ctx);
@@ -1563,7 +1564,7 @@ conf_client_parse(const char *name, const uint8_t *buf, size_t len,
 
 /* ------------------------------------------------------------------- files */
 
-static int
+int
 conf_read_file(const char *path, uint8_t **bufp, size_t *lenp, char *err, size_t errlen)
 {
 	uint8_t *buf = NULL, *nb;

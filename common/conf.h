@@ -24,6 +24,7 @@
 #define CONF_USER_MAX         32
 #define CONF_SOCK_MAX         (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 #define CONF_PEERS_MAX        16384
+#define CONF_FILE_MAX         (4 * 1024 * 1024)  /* room for CONF_PEERS_MAX peers */
 
 #define CONF_DEFAULT_PORT      51820
 #define CONF_DEFAULT_KEEPALIVE 25
@@ -48,6 +49,9 @@
 #define CONF_DEFAULT_CLIENT_SOCK "/run/v6ext/client.sock"
 #define CONF_DEFAULT_CLIENT_TAP "v6ext0"
 #define CONF_DEFAULT_BRIDGE    "br-v6ext"
+/* The system user the daemons run as after start-up (the packages make
+ * it); user = root keeps uid 0, still without capabilities. */
+#define CONF_DEFAULT_USER      "v6ext"
 
 enum conf_ndp_mode { CONF_NDP_AUTO, CONF_NDP_STATIC, CONF_NDP_OFF };
 enum conf_sub_kind { CONF_SUB_AUTO, CONF_SUB_INDEX, CONF_SUB_PREFIX };
@@ -86,7 +90,7 @@ struct conf_server {
 	char control_socket[CONF_SOCK_MAX + 1];
 	bool metrics_enabled;               /* metrics-listen set */
 	struct sockaddr_storage metrics_listen; /* [v6]:port or v4:port */
-	char user[CONF_USER_MAX + 1];       /* empty: stay root (caps dropped) */
+	char user[CONF_USER_MAX + 1];       /* default v6ext; root: the engine keeps uid 0 */
 	struct conf_peer *peers;            /* heap, n_peers entries */
 	size_t n_peers;
 };
@@ -105,7 +109,7 @@ struct conf_client {
 	uint16_t busy_poll;                     /* microseconds of polling after traffic, 0 = off */
 	uint16_t mtu;
 	char control_socket[CONF_SOCK_MAX + 1];
-	char user[CONF_USER_MAX + 1];           /* empty: stay root (caps dropped) */
+	char user[CONF_USER_MAX + 1];           /* default v6ext; root: keep uid 0 */
 };
 
 /* Parse a whole file held in memory; name is used in messages. On error
@@ -119,6 +123,9 @@ int conf_client_parse(const char *name, const uint8_t *buf, size_t len,
 int conf_server_load(const char *path, struct conf_server *out, char *err, size_t errlen);
 int conf_client_load(const char *path, struct conf_client *out, char *err, size_t errlen);
 void conf_server_free(struct conf_server *c);
+/* Read a configuration file whole into a new heap buffer (NUL-terminated;
+ * *len without it): what _load parses. -1 with "PATH: why" in err. */
+int conf_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);
 
 /* A peer name: 1..CONF_NAME_MAX characters of A-Z a-z 0-9 _ . - */
 bool conf_peer_name_valid(const char *s);

@@ -23,7 +23,6 @@
 
 struct ctl {
 	struct evconnlistener *listener;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	ctl_handler_fn fn;
 	void *ctx;
 };
@@ -112,52 +111,61 @@ ctl_accept_error(struct evconnlistener *l, void *arg)
 	event_base_once(evconnlistener_get_base(l), -1, EV_TIMEOUT, ctl_resume, l, &tv);
 }
 
-struct ctl *
-ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *ctx, char *err, size_t errlen)
+int
+ctl_bind(const char *path, int gid, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct ctl *c;
 	mode_t old;
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "control socket %s: path too long", path);
-		return NULL;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		snprintf(err, errlen, "control socket: out of memory");
-		return NULL;
+		return -1;
 	}
 	memcpy(sun.sun_path, path, strlen(path));
-	memcpy(c->path, path, strlen(path));
-	c->fn = fn;
-	c->ctx = ctx;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
 		goto fail;
 	(void)unlink(path);     /* a socket left by a daemon that died */
 	old = umask(0077);      /* created 0600: only root talks to the daemon */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
 		umask(old);
-		close(fd);
 		goto fail;
 	}
 	umask(old);
-	/* a socket's mode is 0777 less the umask: make it exactly 0600 */
-	if (chmod(path, 0600) != 0) {
-		close(fd);
+	/* a socket's mode is 0777 less the umask: make it exactly 0600, or
+	 * 0660 for a group that may read */
+	if ((gid >= 0 && chown(path, 0, (gid_t)gid) != 0) || chmod(path, gid >= 0 ? 0660 : 0600) != 0 ||
+	    listen(fd, 16) != 0)
 		goto fail;
+	return fd;
+fail:
+	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+struct ctl *
+ctl_listen_fd(struct event_base *base, int fd, ctl_handler_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct ctl *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "control socket: out of memory");
+		close(fd);
+		return NULL;
 	}
-	c->listener = evconnlistener_new(base, ctl_accept, c, LEV_OPT_CLOSE_ON_FREE, 16, fd);
+	c->fn = fn;
+	c->ctx = ctx;
+	c->listener = evconnlistener_new(base, ctl_accept, c, LEV_OPT_CLOSE_ON_FREE, -1, fd);
 	if (c->listener == NULL) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
 		close(fd);
-		goto fail;
+		free(c);
+		return NULL;
 	}
 	evconnlistener_set_error_cb(c->listener, ctl_accept_error);
 	return c;
-fail:
-	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
-	free(c);
-	return NULL;
 }
 
 void
@@ -166,7 +174,6 @@ ctl_close(struct ctl *c)
 	if (c == NULL)
 		return;
 	evconnlistener_free(c->listener);
-	(void)unlink(c->path);
 	free(c);
 }
 

@@ -17,7 +17,12 @@ struct tunnel_stats;
  * return the errno for the closing "errno=" line. */
 typedef int (*ctl_handler_fn)(void *ctx, const char *request, struct evbuffer *reply);
 
-struct ctl *ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *ctx,
+/* The listening socket at path, made by a privileged process: mode 0600,
+ * or 0660 with group gid (-1: none). Returns the fd, or -1 with why. */
+int ctl_bind(const char *path, int gid, char *err, size_t errlen);
+/* Serve the listening socket fd (ctl_bind's) with fn. The socket file is
+ * not ours to remove: the process that made it does. */
+struct ctl *ctl_listen_fd(struct event_base *base, int fd, ctl_handler_fn fn, void *ctx,
     char *err, size_t errlen);
 void ctl_close(struct ctl *c);
 

@@ -145,32 +145,33 @@ key_public(uint8_t pub[KEY_LEN], const uint8_t priv[KEY_LEN])
 }
 
 int
-key_read_file(const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
+key_open_file(const char *path, char *err, size_t errlen)
 {
-	uint8_t buf[KEY_FILE_MAX + 1];
-	struct stat st;
-	size_t n = 0;
-	ssize_t r;
-	int fd = -1, ret = -1;
-
-	if (key != NULL)
-		sodium_memzero(key, KEY_LEN);
-	if (path == NULL || key == NULL) {
-		keys_err(err, errlen, "%s: no key file given", path ? path : "(null)");
-		return -1;
-	}
+	int fd;
 
 	/* O_NOFOLLOW: a key file is never a symlink (someone who can change
 	 * the link could point it anywhere). O_NONBLOCK: opening a FIFO must
-	 * not hang start-up; fstat refuses it below. */
+	 * not hang start-up; key_read_fd's fstat refuses it. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		if (errno == ELOOP)
 			keys_err(err, errlen, "%s: is a symbolic link; refusing to follow it", path);
 		else
 			keys_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
 	}
+	return fd;
+}
+
+int
+key_read_fd(int fd, const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
+{
+	uint8_t buf[KEY_FILE_MAX + 1];
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	int ret = -1;
+
+	sodium_memzero(key, KEY_LEN);
 	if (fstat(fd, &st) == -1) {
 		keys_err(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
@@ -210,10 +211,26 @@ key_read_file(const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
 	}
 	ret = 0;
 out:
-	if (fd != -1)
-		close(fd);
 	if (ret != 0)
 		sodium_memzero(key, KEY_LEN);
 	sodium_memzero(buf, sizeof(buf));
 	return ret;
+}
+
+int
+key_read_file(const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
+{
+	int fd, rc;
+
+	if (key != NULL)
+		sodium_memzero(key, KEY_LEN);
+	if (path == NULL || key == NULL) {
+		keys_err(err, errlen, "%s: no key file given", path ? path : "(null)");
+		return -1;
+	}
+	if ((fd = key_open_file(path, err, errlen)) < 0)
+		return -1;
+	rc = key_read_fd(fd, path, key, err, errlen);
+	close(fd);
+	return rc;
 }

@@ -25,5 +25,11 @@ int key_public(uint8_t pub[KEY_LEN], const uint8_t priv[KEY_LEN]);
  * regular file, or does not hold exactly one key. On error returns -1 and
  * writes "PATH: reason" into err. The key never reaches a log. */
 int key_read_file(const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen);
+/* The same in two steps, for a process that may open the file (root) and
+ * one that reads it (v6extd's engine): key_open_file returns the fd (or -1
+ * with "PATH: why" in err), key_read_fd makes every check but the symlink
+ * one on it. path is for messages only. */
+int key_open_file(const char *path, char *err, size_t errlen);
+int key_read_fd(int fd, const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
-/* privdrop: capabilities and user after start-up (capabilities(7)). */
+/* privdrop: user, capabilities, no_new_privs, dumpable (capabilities(7),
+ * prctl(2)). */
 #include "config.h"
 
 #include <errno.h>
@@ -13,8 +14,6 @@
 #include <unistd.h>
 
 #include "privdrop.h"
-
-#define PRIVDROP_KEEP ((1u << CAP_NET_ADMIN) | (1u << CAP_NET_RAW))
 
 int
 privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen)
@@ -32,6 +31,21 @@ privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errl
 	return 0;
 }
 
+int
+privdrop_lookup_group(const char *group, gid_t *gid, char *err, size_t errlen)
+{
+	struct group gr, *res = NULL;
+	char buf[16384];
+	int rc = getgrnam_r(group, &gr, buf, sizeof(buf), &res);
+
+	if (res == NULL) {
+		snprintf(err, errlen, "group %s: %s", group, rc ? strerror(rc) : "no such group");
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+
 static int
 privdrop_capset(uint32_t keep)
 {
@@ -43,21 +57,11 @@ privdrop_capset(uint32_t keep)
 }
 
 int
-privdrop(const char *user, const char *const *paths, char *err, size_t errlen)
-{
-	return privdrop_to(user, PRIVDROP_KEEP, paths, err, errlen);
-}
-
-int
-privdrop_to(const char *user, uint32_t keep, const char *const *paths, char *err, size_t errlen)
+privdrop_to(uid_t uid, gid_t gid, uint32_t keep, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
-	uid_t uid = 0;
-	gid_t gid = 0;
 
-	if (user != NULL && user[0] != '\0' && privdrop_lookup(user, &uid, &gid, err, errlen) != 0)
-		return -1;
 	/* the bounding set first: dropping needs CAP_SETPCAP, which goes next */
 	for (int cap = 0; cap <= 63; cap++) {
 		if (cap < 32 && (keep & (1u << cap)))
@@ -67,17 +71,11 @@ privdrop_to(const char *user, uint32_t keep, const char *const *paths, char *err
 			return -1;
 		}
 	}
-	for (size_t i = 0; uid != 0 && paths != NULL && paths[i] != NULL; i++) {
-		if (chown(paths[i], uid, gid) != 0 && errno != ENOENT) {
-			snprintf(err, errlen, "%s: chown to %s: %s", paths[i], user, strerror(errno));
-			return -1;
-		}
-	}
 	if (uid != 0) {
 		/* keep the permitted set across the change of user */
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setgroups(1, &gid) != 0 ||
 		    setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
-			snprintf(err, errlen, "becoming user %s: %s", user, strerror(errno));
+			snprintf(err, errlen, "becoming uid %u: %s", (unsigned)uid, strerror(errno));
 			return -1;
 		}
 		(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
@@ -87,11 +85,18 @@ privdrop_to(const char *user, uint32_t keep, const char *const *paths, char *err
 		return -1;
 	}
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* nothing to gain by execve, and no ptrace or core dump by our own
+	 * uid: the process holds keys (a change of uid resets dumpable, so
+	 * this comes last) */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		snprintf(err, errlen, "prctl: %s", strerror(errno));
+		return -1;
+	}
 	/* trust, but verify: what the kernel now says we hold */
 	if (syscall(SYS_capget, &hdr, data) != 0 || data[0].effective != keep ||
 	    data[0].permitted != keep || data[1].effective != 0 || data[1].permitted != 0 ||
-	    (uid != 0 && (getuid() != uid || geteuid() != uid))) {
-		snprintf(err, errlen, "capabilities were not dropped as asked");
+	    getuid() != uid || geteuid() != uid || prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		snprintf(err, errlen, "privileges were not dropped as asked");
 		return -1;
 	}
 	return 0;

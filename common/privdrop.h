@@ -1,9 +1,8 @@
-/* privdrop: after start-up a daemon keeps only CAP_NET_ADMIN and CAP_NET_RAW
- * (taps, routes, sysctls of its own interfaces, the packet socket), with
- * every other capability gone from its bounding set too, and runs as the
- * configured user when there is one. Nothing it does later needs more:
- * /dev/net/tun is open to all, and net sysctls are writable with
- * CAP_NET_ADMIN. */
+/* privdrop: a process gives up what it will never need again: its user
+ * becomes `user`, its capabilities the few it keeps (often none), its
+ * bounding set is emptied of the rest, it can gain nothing by execve
+ * (no_new_privs) and cannot be ptraced or dumped by its own uid
+ * (PR_SET_DUMPABLE 0: the keys stay in the process). */
 #ifndef V6EXT_PRIVDROP_H
 #define V6EXT_PRIVDROP_H
 
@@ -11,15 +10,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* uid and gid of user; -1 with "user NAME: why" in err. */
+/* uid and gid of user ("root" is uid 0); -1 with "user NAME: why" in err. */
 int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen);
-/* Drop to user (NULL or "": stay uid 0) keeping only the two capabilities,
- * and check that it took. Before that, hand user the files it must write
- * later: each path of the NULL-terminated list that exists (state-dir and
- * its files, the control socket). -1 with why in err. */
-int privdrop(const char *user, const char *const *paths, char *err, size_t errlen);
-/* The same with another set of capabilities to keep (a mask of 1 << CAP_*,
- * the first 32 only). */
-int privdrop_to(const char *user, uint32_t keep, const char *const *paths, char *err, size_t errlen);
+/* gid of group; -1 with "group NAME: why" in err. */
+int privdrop_lookup_group(const char *group, gid_t *gid, char *err, size_t errlen);
+/* Become uid/gid (uid 0: stay root) with only the capabilities of keep (a
+ * mask of 1 << CAP_*, the first 32 only) effective and permitted, the rest
+ * gone from the bounding set too, then check with the kernel that it took.
+ * -1 with why in err. */
+int privdrop_to(uid_t uid, gid_t gid, uint32_t keep, char *err, size_t errlen);
 
 #endif

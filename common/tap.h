@@ -35,12 +35,6 @@ void tap_out_free(struct tap_out *o);
  * flush after every batch. */
 void tap_out_frame(struct tap_out *o, int fd, bool offload, const uint8_t *frame, size_t len, uint64_t *fail);
 void tap_out_flush(struct tap_out *o);
-/* Before a daemon gives up root: fork a helper that keeps uid 0 and only
- * CAP_DAC_OVERRIDE, holds no fd of the daemon's, and does one thing: open
- * /dev/net/tun (often 0600 root) and pass the fd back, so taps can still be
- * made at run time (TUNSETIFF itself needs only CAP_NET_ADMIN, which the
- * daemon keeps). It exits with the daemon. -1 with errno set. */
-int tap_helper_start(void);
 /* Carrier on or off (TUNSETCARRIER): the link is "up" to the kernel only
  * while a peer's session is live. */
 int tap_set_carrier(int fd, bool on);

@@ -42,18 +42,25 @@ tunnel_drop_name(enum tunnel_drop d)
 	return d < DROP_MAX && names[d] != NULL ? names[d] : "unknown";
 }
 
-static enum tunnel_drop
-tunnel_classify(const uint8_t *msg, size_t len, enum wire_type want)
+enum tunnel_drop
+tunnel_gate(const uint8_t *msg, size_t len, enum wire_type *type)
 {
-	enum wire_type type;
-
-	switch (wire_classify(msg, len, &type)) {
-	case WIRE_OK:           return type == want ? TUNNEL_OK : DROP_TYPE;
+	switch (wire_classify(msg, len, type)) {
+	case WIRE_OK:           return TUNNEL_OK;
 	case WIRE_DROP_SHORT:   return DROP_SHORT;
 	case WIRE_DROP_TYPE:    return DROP_TYPE;
 	case WIRE_DROP_LENGTH:  return DROP_LENGTH;
 	}
 	return DROP_TYPE;
+}
+
+static enum tunnel_drop
+tunnel_classify(const uint8_t *msg, size_t len, enum wire_type want)
+{
+	enum wire_type type;
+	enum tunnel_drop d = tunnel_gate(msg, len, &type);
+
+	return d != TUNNEL_OK ? d : type == want ? TUNNEL_OK : DROP_TYPE;
 }
 
 void
@@ -76,6 +83,16 @@ tunnel_peer_wipe(struct tunnel_peer *p)
 	noise_wipe(&p->hs);
 	cookie_maker_wipe(&p->maker);
 	sodium_memzero(p->psk, sizeof(p->psk));
+}
+
+void
+tunnel_peer_expire(struct tunnel_peer *p, uint64_t now_ms)
+{
+	/* keys zeroed on expiry */
+	if (p->prev.live && session_expired(&p->prev, now_ms))
+		session_wipe(&p->prev);
+	if (p->cur.live && session_expired(&p->cur, now_ms))
+		session_wipe(&p->cur);
 }
 
 bool

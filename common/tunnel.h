@@ -50,6 +50,10 @@ enum tunnel_drop {
 
 const char *tunnel_drop_name(enum tunnel_drop d);
 
+/* The gate every datagram passes first: header and size for its type
+ * (wire_classify), nothing else read. TUNNEL_OK with *type, or why not. */
+enum tunnel_drop tunnel_gate(const uint8_t *msg, size_t len, enum wire_type *type);
+
 struct tunnel_stats {
 	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
 	uint64_t drops[DROP_MAX];
@@ -79,6 +83,8 @@ struct tunnel_peer {
 void tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint8_t *psk, uint16_t slot);
 void tunnel_peer_wipe(struct tunnel_peer *p);
 bool tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms);
+/* Wipe the sessions past their reject-after time. */
+void tunnel_peer_expire(struct tunnel_peer *p, uint64_t now_ms);
 /* The data cipher of the live session ("aes-256-gcm", "chacha20-poly1305"),
  * or "" when there is none. */
 const char *tunnel_peer_cipher(const struct tunnel_peer *p, uint64_t now_ms);

@@ -19,13 +19,13 @@
 
 #include "metrics.h"
 #include "ndproxy.h"
-#include "server.h"
+#include "engine.h"
+#include "site.h"
 #include "util.h"
 
 struct metrics {
-	struct server *srv;
+	struct engine *e;
 	struct evhttp *http;
-	int fd;
 	uint64_t start_wall;
 };
 
@@ -47,18 +47,16 @@ static uint64_t m_up(const struct site *s, uint64_t now) { return tunnel_peer_li
 static uint64_t m_leases(const struct site *s, uint64_t now)
 {
 	(void)now;
-	return lease_count(&s->srv->leases, s->conf.name);
+	return lease_count(&s->e->leases, s->conf.name);
 }
 
 static void
-metrics_per_site(struct evbuffer *b, const struct server *srv, const char *name, const char *type,
+metrics_per_site(struct evbuffer *b, const struct engine *e, const char *name, const char *type,
     const char *help, metrics_value_fn fn, uint64_t now)
 {
 	metrics_family(b, name, type, help);
-	for (size_t i = 0; i < srv->n_slots; i++)
-		if (srv->sites[i] != NULL)
-			evbuffer_add_printf(b, "%s{peer=\"%s\"} %llu\n", name, srv->sites[i]->conf.name,
-			    (unsigned long long)fn(srv->sites[i], now));
+	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
+		evbuffer_add_printf(b, "%s{peer=\"%s\"} %llu\n", name, s->conf.name, (unsigned long long)fn(s, now));
 }
 
 static const struct metrics_site_family {
@@ -77,7 +75,7 @@ static const struct metrics_site_family {
 static void
 metrics_write(struct metrics *m, struct evbuffer *b)
 {
-	const struct server *srv = m->srv;
+	const struct engine *e = m->e;
 	uint64_t now = util_now_ms(), wall = (uint64_t)time(NULL);
 
 	metrics_family(b, "v6ext_build_info", "gauge", "Version of v6extd, always 1.");
@@ -88,9 +86,12 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 	    "Datagrams dropped before a peer was known, by reason.");
 	for (int d = 1; d < DROP_MAX; d++)
 		evbuffer_add_printf(b, "v6ext_drops_total{reason=\"%s\"} %llu\n",
-		    tunnel_drop_name((enum tunnel_drop)d), (unsigned long long)srv->st.drops[d]);
-	if (srv->proxy != NULL) {
-		const struct ndproxy_stats *ps = ndproxy_stats(srv->proxy);
+		    tunnel_drop_name((enum tunnel_drop)d), (unsigned long long)e->st.drops[d]);
+	metrics_family(b, "v6ext_cookie_replies_total", "counter",
+	    "Cookie replies sent: initiations refused under load until they prove their address.");
+	evbuffer_add_printf(b, "v6ext_cookie_replies_total %llu\n", (unsigned long long)e->cookies_sent);
+	if (e->proxy != NULL) {
+		const struct ndproxy_stats *ps = ndproxy_stats(e->proxy);
 
 		metrics_family(b, "v6ext_ndp_solicitations_total", "counter",
 		    "Neighbour solicitations from upstream for a site's address.");
@@ -101,27 +102,24 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 		metrics_family(b, "v6ext_ndp_site_solicitations_total", "counter",
 		    "Neighbour solicitations the proxy sent into sites.");
 		evbuffer_add_printf(b, "v6ext_ndp_site_solicitations_total %llu\n", (unsigned long long)ps->asked);
+		metrics_family(b, "v6ext_ndp_limited_total", "counter",
+		    "Neighbour solicitations left unanswered or unasked by a site's budget.");
+		evbuffer_add_printf(b, "v6ext_ndp_limited_total %llu\n", (unsigned long long)ps->limited);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(metrics_site_families); i++) {
 		const struct metrics_site_family *f = &metrics_site_families[i];
 
-		metrics_per_site(b, srv, f->name, f->type, f->help, f->fn, now);
+		metrics_per_site(b, e, f->name, f->type, f->help, f->fn, now);
 	}
 	metrics_family(b, "v6ext_peer_handshake_age_seconds", "gauge",
 	    "Seconds since the peer's latest handshake (peers that never had one are absent).");
-	for (size_t i = 0; i < srv->n_slots; i++) {
-		const struct site *s = srv->sites[i];
-
-		if (s != NULL && s->tp.handshake_wall != 0)
+	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s)) {
+		if (s->tp.handshake_wall != 0)
 			evbuffer_add_printf(b, "v6ext_peer_handshake_age_seconds{peer=\"%s\"} %llu\n", s->conf.name,
 			    (unsigned long long)(wall > s->tp.handshake_wall ? wall - s->tp.handshake_wall : 0));
 	}
 	metrics_family(b, "v6ext_peer_drops_total", "counter", "Frames and messages dropped, by peer and reason.");
-	for (size_t i = 0; i < srv->n_slots; i++) {
-		const struct site *s = srv->sites[i];
-
-		if (s == NULL)
-			continue;
+	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s)) {
 		for (int d = 1; d < DROP_MAX; d++)
 			evbuffer_add_printf(b, "v6ext_peer_drops_total{peer=\"%s\",reason=\"%s\"} %llu\n", s->conf.name,
 			    tunnel_drop_name((enum tunnel_drop)d), (unsigned long long)s->tp.st.drops[d]);
@@ -160,43 +158,30 @@ metrics_other(struct evhttp_request *req, void *arg)
 }
 
 struct metrics *
-metrics_open(struct server *srv, char *err, size_t errlen)
+metrics_open(struct engine *e, int fd, char *err, size_t errlen)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&srv->conf.metrics_listen;
-	socklen_t salen = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	struct metrics *m = calloc(1, sizeof(*m));
-	int one = 1;
 
 	if (m == NULL) {
 		snprintf(err, errlen, "metrics: out of memory");
+		close(fd);
 		return NULL;
 	}
-	m->srv = srv;
+	m->e = e;
 	m->start_wall = (uint64_t)time(NULL);
-	m->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (m->fd < 0 || setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    (sa->sa_family == AF_INET6 && setsockopt(m->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0) ||
-	    bind(m->fd, sa, salen) != 0 || listen(m->fd, 16) != 0) {
-		snprintf(err, errlen, "metrics-listen: %s", strerror(errno));
-		goto fail;
-	}
-	if ((m->http = evhttp_new(srv->base)) == NULL || evhttp_accept_socket(m->http, m->fd) != 0) {
+	if ((m->http = evhttp_new(e->base)) == NULL || evhttp_accept_socket(m->http, fd) != 0) {
 		snprintf(err, errlen, "metrics: libevent HTTP server failed");
 		if (m->http != NULL)
 			evhttp_free(m->http);
-		m->http = NULL;
-		goto fail;
+		close(fd);
+		free(m);
+		return NULL;
 	}
 	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET);
 	evhttp_set_timeout(m->http, 10);
 	evhttp_set_cb(m->http, "/metrics", metrics_request, m);
 	evhttp_set_gencb(m->http, metrics_other, m);
 	return m;
-fail:
-	if (m->fd >= 0)
-		close(m->fd);
-	free(m);
-	return NULL;
 }
 
 void

@@ -1,10 +1,9 @@
 /* ndproxy: answer the upstream router's neighbour solicitations for
- * addresses in the sites. */
+ * addresses in the sites; see ndproxy.h. */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <stdio.h>
@@ -13,53 +12,55 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "log.h"
 #include "ndp.h"
 #include "ndproxy.h"
-#include "server.h"
+#include "site.h"
 #include "util.h"
 
 struct pending {
-	struct site *s;                 /* NULL: a free slot */
+	bool used;
+	uint64_t index;                 /* the site's sub-prefix index: found again by it */
 	struct in6_addr target, req;
 	uint8_t req_mac[6];
 	uint64_t expires_ms, asked_ms;
 };
 
 struct ndproxy {
-	struct server *srv;
+	struct engine *e;
 	int fd;
 	struct event *ev;
 	struct pending pend[NDPROXY_PENDING_MAX];
 	struct ndproxy_stats st;
 };
 
-/* Pass only ICMPv6 neighbour solicitations without extension headers
- * (RFC 6980 forbids fragmenting them): Ethernet type at 12, IPv6 next
- * header at 14 + 6, ICMPv6 type at 14 + 40. */
-static struct sock_filter ndproxy_bpf[] = {
-	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 5),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 3),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 54),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NDP_NS, 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, 0xffff),
-	BPF_STMT(BPF_RET | BPF_K, 0),
-};
+/* A site's budget for this second: NSes into it, answers for it. */
+static bool
+ndproxy_budget(struct ndproxy *p, struct site *s, bool ask, uint64_t now)
+{
+	if (now - s->ndp_window_ms >= 1000) {
+		s->ndp_window_ms = now;
+		s->ndp_asks = s->ndp_answers = 0;
+	}
+	if (ask ? s->ndp_asks++ < NDPROXY_SITE_ASKS : s->ndp_answers++ < NDPROXY_SITE_ANSWERS)
+		return true;
+	p->st.limited++;
+	return false;
+}
 
 /* RFC 4861 7.2.4: a solicited NA to the asker, our MAC as the target's
  * link-layer address. O is set: nobody else on this link owns these
  * addresses, and a router holding a stale MAC for one must take ours. */
 static void
-ndproxy_answer(struct ndproxy *p, const struct in6_addr *target, const struct in6_addr *to,
-    const uint8_t to_mac[6])
+ndproxy_answer(struct ndproxy *p, struct site *s, const struct in6_addr *target, const struct in6_addr *to,
+    const uint8_t to_mac[6], uint64_t now)
 {
-	struct server *srv = p->srv;
+	struct engine *e = p->e;
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(ETH_P_IPV6),
-		.sll_ifindex = srv->upstream_index,
+		.sll_ifindex = e->upstream_index,
 		.sll_halen = 6,
 	};
 	struct ndp_msg na = {
@@ -73,9 +74,11 @@ ndproxy_answer(struct ndproxy *p, const struct in6_addr *target, const struct in
 	uint8_t frame[NDP_FRAME_MAX];
 	size_t len;
 
+	if (!ndproxy_budget(p, s, false, now))
+		return;
 	memcpy(na.eth_dst, to_mac, 6);
-	memcpy(na.eth_src, srv->upstream_mac, 6);
-	memcpy(na.lla, srv->upstream_mac, 6);
+	memcpy(na.eth_src, e->upstream_mac, 6);
+	memcpy(na.lla, e->upstream_mac, 6);
 	memcpy(sll.sll_addr, to_mac, 6);
 	if ((len = ndp_build(&na, frame, sizeof(frame))) == 0)
 		return;
@@ -87,62 +90,87 @@ ndproxy_answer(struct ndproxy *p, const struct in6_addr *target, const struct in
 
 /* RFC 4861 7.2.2: a multicast NS into the site, from the tap's link-local
  * address, as the kernel would send it to resolve target there. */
-static void
+static bool
 ndproxy_ask(struct ndproxy *p, struct site *s, const struct in6_addr *target, uint64_t now)
 {
-	struct ndp_msg ns = { .type = NDP_NS, .target = *target, .src = s->ll, .has_lla = true };
+	struct ndp_msg ns = { .type = NDP_NS, .target = *target, .src = s->link.ll, .has_lla = true };
 	uint8_t frame[NDP_FRAME_MAX];
 	size_t len;
 
+	if (!ndproxy_budget(p, s, true, now))
+		return false;
 	ndp_solicited_node(target, &ns.dst, ns.eth_dst);
-	memcpy(ns.eth_src, s->mac, 6);
-	memcpy(ns.lla, s->mac, 6);
-	if ((len = ndp_build(&ns, frame, sizeof(frame))) != 0 && site_send_frame(s, frame, len, now))
-		p->st.asked++;
+	memcpy(ns.eth_src, s->link.mac, 6);
+	memcpy(ns.lla, s->link.mac, 6);
+	if ((len = ndp_build(&ns, frame, sizeof(frame))) == 0 || !site_send_frame(s, frame, len, now))
+		return false;
+	p->st.asked++;
+	return true;
+}
+
+/* Where a new question about target from req goes: the same question
+ * again, a free slot, the site's own oldest when it holds its share, or
+ * the oldest of all. Sets *asked when target was asked about within the
+ * last NDPROXY_RESOLICIT_MS. */
+static struct pending *
+ndproxy_slot(struct ndproxy *p, uint64_t index, const struct ndp_msg *m, uint64_t now, bool *asked)
+{
+	struct pending *same = NULL, *free_slot = NULL, *oldest = NULL, *site_oldest = NULL;
+	unsigned site_n = 0;
+
+	*asked = false;
+	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++) {
+		struct pending *q = &p->pend[i];
+
+		if (!q->used) {
+			if (free_slot == NULL)
+				free_slot = q;
+			continue;
+		}
+		if (q->index == index) {
+			site_n++;
+			if (site_oldest == NULL || q->expires_ms < site_oldest->expires_ms)
+				site_oldest = q;
+		}
+		if (oldest == NULL || q->expires_ms < oldest->expires_ms)
+			oldest = q;
+		if (memcmp(&q->target, &m->target, 16) != 0)
+			continue;
+		if (now - q->asked_ms < NDPROXY_RESOLICIT_MS)
+			*asked = true;
+		if (memcmp(&q->req, &m->src, 16) == 0)
+			same = q;
+	}
+	if (same != NULL)
+		return same;
+	if (site_n >= NDPROXY_SITE_PENDING) {
+		p->st.limited++;
+		return site_oldest;     /* a site's scan displaces its own questions only */
+	}
+	if (free_slot != NULL)
+		return free_slot;
+	p->st.limited++;
+	return oldest;
 }
 
 static void
 ndproxy_question(struct ndproxy *p, struct site *s, const struct ndp_msg *m, uint64_t now)
 {
-	struct pending *slot = NULL, *oldest = NULL;
-	bool asked = false;
+	struct pending *slot;
+	bool asked;
 
-	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++) {
-		struct pending *q = &p->pend[i];
-
-		if (q->s == NULL) {
-			if (slot == NULL)
-				slot = q;
-			continue;
-		}
-		if (memcmp(&q->target, &m->target, 16) != 0) {
-			if (oldest == NULL || q->expires_ms < oldest->expires_ms)
-				oldest = q;
-			continue;
-		}
-		if (now - q->asked_ms < NDPROXY_RESOLICIT_MS)
-			asked = true;
-		if (memcmp(&q->req, &m->src, 16) == 0)
-			slot = q;       /* the same question again: refresh it */
-	}
-	if (slot == NULL) {
-		/* full: the oldest question gives way (a scan of the /64 must
-		 * not lock out real traffic) */
-		p->st.overflow++;
-		slot = oldest;
-	}
-	if (slot == NULL)
+	if ((slot = ndproxy_slot(p, s->index, m, now, &asked)) == NULL)
 		return;
-	slot->s = s;
+	slot->used = true;
+	slot->index = s->index;
 	slot->target = m->target;
 	slot->req = m->src;
 	memcpy(slot->req_mac, m->eth_src, 6);
 	slot->expires_ms = now + NDPROXY_WAIT_MS;
-	if (asked)
+	if (asked || !ndproxy_ask(p, s, &m->target, now))
 		return;
-	ndproxy_ask(p, s, &m->target, now);
 	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++)
-		if (p->pend[i].s != NULL && memcmp(&p->pend[i].target, &m->target, 16) == 0)
+		if (p->pend[i].used && memcmp(&p->pend[i].target, &m->target, 16) == 0)
 			p->pend[i].asked_ms = now;
 }
 
@@ -150,7 +178,7 @@ static void
 ndproxy_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct ndproxy *p = arg;
-	struct server *srv = p->srv;
+	struct engine *e = p->e;
 	uint64_t now = util_now_ms();
 
 	(void)what;
@@ -160,15 +188,15 @@ ndproxy_read(evutil_socket_t fd, short what, void *arg)
 		uint8_t buf[1600];
 		struct ndp_msg m;
 		struct site *s;
-		enum ndp_err e;
+		enum ndp_err err;
 		ssize_t len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&sll, &slen);
 
 		if (len < 0)
 			break;
 		if (sll.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		if ((e = ndp_parse(buf, (size_t)len, &m)) != NDP_OK) {
-			if (e != NDP_NOT_NDP)
+		if ((err = ndp_parse(buf, (size_t)len, &m)) != NDP_OK) {
+			if (err != NDP_NOT_NDP)
 				p->st.invalid++;
 			continue;
 		}
@@ -177,46 +205,34 @@ ndproxy_read(evutil_socket_t fd, short what, void *arg)
 		 * to take, but answering would only confuse it */
 		if (m.type != NDP_NS || IN6_IS_ADDR_UNSPECIFIED(&m.src))
 			continue;
-		if ((s = server_site_of_addr(srv, &m.target)) == NULL)
+		if ((s = sitetab_by_addr(&e->sites, &m.target)) == NULL)
 			continue;
 		p->st.solicitations++;
-		if (srv->conf.ndp_proxy == CONF_NDP_STATIC || hosts_fresh(&s->hosts, &m.target, now))
-			ndproxy_answer(p, &m.target, &m.src, m.eth_src);
-		else if (tunnel_peer_live(&s->tp, now))
+		/* a site without a session has no hosts to reach */
+		if (!tunnel_peer_live(&s->tp, now))
+			continue;
+		if (e->conf.ndp_proxy == CONF_NDP_STATIC || hosts_fresh(&s->hosts, &m.target, now))
+			ndproxy_answer(p, s, &m.target, &m.src, m.eth_src, now);
+		else
 			ndproxy_question(p, s, &m, now);
 	}
 }
 
 struct ndproxy *
-ndproxy_open(struct server *srv, char *err, size_t errlen)
+ndproxy_open(struct engine *e, int fd, char *err, size_t errlen)
 {
-	struct sock_fprog prog = { .len = ARRAY_SIZE(ndproxy_bpf), .filter = ndproxy_bpf };
-	struct packet_mreq mr = { .mr_ifindex = srv->upstream_index, .mr_type = PACKET_MR_ALLMULTI };
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
-		.sll_ifindex = srv->upstream_index,
-	};
 	struct ndproxy *p = calloc(1, sizeof(*p));
 
-	if (p == NULL) {
+	if (p == NULL || (p->ev = event_new(e->base, fd, EV_READ | EV_PERSIST, ndproxy_read, p)) == NULL ||
+	    event_add(p->ev, NULL) != 0) {
 		snprintf(err, errlen, "ndp proxy: out of memory");
-		return NULL;
-	}
-	p->srv = srv;
-	p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
-	if (p->fd < 0 ||
-	    setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) != 0 ||
-	    bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) != 0 ||
-	    setsockopt(p->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) != 0) {
-		snprintf(err, errlen, "ndp proxy on %s: packet socket: %s", srv->conf.upstream, strerror(errno));
-		if (p->fd >= 0)
-			close(p->fd);
+		if (p != NULL && p->ev != NULL)
+			event_free(p->ev);
 		free(p);
 		return NULL;
 	}
-	p->ev = event_new(srv->base, p->fd, EV_READ | EV_PERSIST, ndproxy_read, p);
-	event_add(p->ev, NULL);
+	p->e = e;
+	p->fd = fd;
 	return p;
 }
 
@@ -233,26 +249,18 @@ ndproxy_close(struct ndproxy *p)
 void
 ndproxy_site_answered(struct ndproxy *p, struct site *s, const struct in6_addr *target)
 {
+	uint64_t now = util_now_ms();
+
 	if (p == NULL)
 		return;
 	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++) {
 		struct pending *q = &p->pend[i];
 
-		if (q->s != s || memcmp(&q->target, target, 16) != 0)
+		if (!q->used || q->index != s->index || memcmp(&q->target, target, 16) != 0)
 			continue;
-		ndproxy_answer(p, target, &q->req, q->req_mac);
-		q->s = NULL;
+		ndproxy_answer(p, s, target, &q->req, q->req_mac, now);
+		q->used = false;
 	}
-}
-
-void
-ndproxy_forget_site(struct ndproxy *p, const struct site *s)
-{
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++)
-		if (p->pend[i].s == s)
-			p->pend[i].s = NULL;
 }
 
 void
@@ -261,8 +269,9 @@ ndproxy_tick(struct ndproxy *p, uint64_t now)
 	if (p == NULL)
 		return;
 	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++)
-		if (p->pend[i].s != NULL && now >= p->pend[i].expires_ms)
-			p->pend[i].s = NULL;
+		if (p->pend[i].used && (now >= p->pend[i].expires_ms ||
+		    sitetab_by_index(&p->e->sites, p->pend[i].index) == NULL))
+			p->pend[i].used = false;
 }
 
 const struct ndproxy_stats *

@@ -277,7 +277,7 @@ test_server_minimal(void **state)
 	assert_string_equal(c.state_dir, "/var/lib/v6ext");
 	assert_string_equal(c.control_socket, "/run/v6ext/v6extd.sock");
 	assert_false(c.metrics_enabled);
-	assert_string_equal(c.user, "");
+	assert_string_equal(c.user, CONF_DEFAULT_USER);
 	assert_int_equal(c.n_peers, 0);
 	assert_null(c.peers);
 	conf_server_free(&c);

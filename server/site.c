@@ -1,0 +1,335 @@
+/* site: one home site in the engine; see site.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "datapath.h"
+#include "dhcp6_server.h"
+#include "engine.h"
+#include "frame.h"
+#include "keys.h"
+#include "log.h"
+#include "ndp.h"
+#include "priv.h"
+#include "site.h"
+#include "util.h"
+
+#define SITE_FRAME_MAX   1514   /* what the engine itself sends into a site */
+#define DHCP6_PER_SECOND 20     /* messages answered per site and second */
+
+void
+site_mac(const uint8_t server_pub[32], const char *name, uint8_t mac[6])
+{
+	uint8_t h[32];
+
+	crypto_generichash_blake2b(h, sizeof(h), (const uint8_t *)name, strlen(name), server_pub, 32);
+	memcpy(mac, h, 6);
+	/* IEEE 802: locally administered (U/L bit), unicast */
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+}
+
+static void
+site_tap_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct site *s = arg;
+
+	(void)what;
+	datapath_tap_read(&s->e->dp, fd, s->offload, &s->tp, NULL, NULL, util_now_ms());
+}
+
+struct site *
+site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t slot, char *err, size_t errlen)
+{
+	uint8_t psk[KEY_LEN] = { 0 };
+	struct site *s;
+	int fd;
+
+	if (cp->has_psk) {
+		if ((fd = priv_key_open(&e->priv, cp->psk_file, err, errlen)) < 0)
+			return NULL;
+		if (key_read_fd(fd, cp->psk_file, psk, err, errlen) != 0) {
+			close(fd);
+			return NULL;
+		}
+		close(fd);
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		sodium_memzero(psk, sizeof(psk));
+		return NULL;
+	}
+	s->e = e;
+	s->conf = *cp;
+	s->index = index;
+	s->tap_fd = -1;
+	prefix_sub_get(&e->prefix, e->conf.sub_prefix_len, index, &s->link.sub);
+	site_mac(e->resp->pub, cp->name, s->link.mac);
+	ndp_link_local(s->link.mac, &s->link.ll);
+	hosts_init(&s->hosts);
+	tunnel_peer_init(&s->tp, cp->public_key, psk, slot);
+	sodium_memzero(psk, sizeof(psk));
+	s->offload = e->dp.offload;
+	if ((s->tap_fd = priv_site_open(&e->priv, cp->name, cp->tap, index, s->link.mac, &s->offload,
+	    err, errlen)) < 0)
+		goto fail;
+	if ((s->ev_tap = event_new(e->base, s->tap_fd, EV_READ | EV_PERSIST, site_tap_read, s)) == NULL ||
+	    event_add(s->ev_tap, NULL) != 0 || sitetab_insert(&e->sites, s) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	return s;
+fail:
+	if (s->ev_tap != NULL)
+		event_free(s->ev_tap);
+	if (s->tap_fd >= 0)
+		close(s->tap_fd);
+	tunnel_peer_wipe(&s->tp);
+	hosts_free(&s->hosts);
+	free(s);
+	return NULL;
+}
+
+/* One RA: to dst (an RS's source) or to all nodes. */
+static void
+site_send_ra(struct site *s, const struct in6_addr *dst, const uint8_t *dst_mac, bool withdraw, uint64_t now)
+{
+	const struct conf_server *c = &s->e->conf;
+	struct ra_conf rc = { .mtu = c->mtu, .managed = c->dhcpv6, .dns = c->dns, .n_dns = c->n_dns };
+	uint8_t frame[NDP_FRAME_MAX];
+	size_t len;
+
+	if ((len = ra_build(&rc, &s->link, dst, dst_mac, withdraw, frame, sizeof(frame))) != 0)
+		(void)site_send_frame(s, frame, len, now);
+}
+
+void
+site_close(struct site *s, bool withdraw)
+{
+	if (withdraw) {
+		site_send_ra(s, NULL, NULL, true, util_now_ms());
+		log_info("peer %s: removed", s->conf.name);
+	}
+	sitetab_remove(&s->e->sites, s);
+	event_free(s->ev_tap);
+	close(s->tap_fd);       /* a non-persistent tap goes with its last fd */
+	tunnel_peer_wipe(&s->tp);
+	hosts_free(&s->hosts);
+	free(s);
+}
+
+bool
+site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint8_t pkt[WIRE_DATA_MIN_LEN + SITE_FRAME_MAX];
+	size_t plen;
+
+	if (len > SITE_FRAME_MAX || s->tp.ep.len == 0 || !tunnel_peer_live(&s->tp, now))
+		return false;
+	memcpy(pkt + WIRE_DATA_HEADER_LEN, frame, len);
+	if (tunnel_seal_data(&s->tp, pkt, len, sizeof(pkt), now, &plen) != TUNNEL_OK)
+		return false;
+	datapath_send(&s->e->dp, &s->tp.ep, pkt, plen, &s->tp.st.drops[DROP_SEND]);
+	return true;
+}
+
+void
+site_set_carrier(struct site *s, bool on)
+{
+	if (s->carrier == on)
+		return;
+	if (tap_set_carrier(s->tap_fd, on) != 0)
+		log_warn("peer %s: tap %s: carrier", s->conf.name, s->conf.tap);
+	s->carrier = on;
+	log_info("peer %s: session %s", s->conf.name, on ? "up" : "down");
+	if (on)
+		ra_timer_start(&s->ra);
+}
+
+void
+site_tick(struct site *s, uint64_t now)
+{
+	tunnel_peer_expire(&s->tp, now);
+	site_set_carrier(s, tunnel_peer_live(&s->tp, now));
+	if (s->carrier && ra_timer_due(&s->ra, now, randombytes_random()))
+		site_send_ra(s, NULL, NULL, false, now);
+	hosts_expire(&s->hosts, now);
+}
+
+/* Whether an IPv6 source may come from this site: :: (RFC 4862 DAD),
+ * link-local, or inside the site's own sub-prefix. Nothing else: no site
+ * speaks with another site's addresses or the VPS's. */
+static bool
+site_source_ok(const struct site *s, const struct in6_addr *src)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(src) || IN6_IS_ADDR_LINKLOCAL(src) || prefix_contains(&s->link.sub, src);
+}
+
+/* An RS from the site: answered at once, to the asker when it has an
+ * address (RFC 4861 6.2.6), rate-limited. */
+static void
+site_answer_rs(struct site *s, const struct ndp_msg *m, uint64_t now)
+{
+	if (!ra_rs_allowed(&s->ra, now))
+		return;
+	if (IN6_IS_ADDR_UNSPECIFIED(&m->src))
+		site_send_ra(s, NULL, NULL, false, now);
+	else
+		site_send_ra(s, &m->src, m->eth_src, false, now);
+}
+
+/* All DHCP relay agents and servers (RFC 8415 7.1), or our address. */
+static bool
+site_dhcp6_for_us(const struct site *s, const struct in6_addr *dst)
+{
+	static const uint8_t all[16] = { 0xff, 0x02, [13] = 0x01, [15] = 0x02 };
+
+	return memcmp(dst, all, 16) == 0 || memcmp(dst, &s->link.ll, 16) == 0;
+}
+
+static bool
+site_addr_in_use(void *ctx, const struct in6_addr *addr)
+{
+	return hosts_known(&((struct site *)ctx)->hosts, addr);
+}
+
+/* A DHCPv6 client message from the site (RFC 8415 7.1: to ff02::1:2, or
+ * to us): answered here, never passed to the kernel. Returns the drop
+ * reason, or DHCP6_OK when answered. */
+static enum dhcp6_drop
+site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
+{
+	struct engine *e = s->e;
+	const struct conf_server *c = &e->conf;
+	struct dhcp6_server ds = {
+		.site = s->conf.name, .sub = s->link.sub,
+		.duid = e->duid, .duid_len = sizeof(e->duid),
+		.dns = c->dns, .n_dns = c->n_dns,
+		.domains = c->dns_search, .domains_len = c->dns_search_len,
+		.preferred = c->dhcpv6_preferred, .valid = c->dhcpv6_valid,
+		.key = e->resp->pub, .in_use = site_addr_in_use, .in_use_ctx = s,
+	};
+	struct dhcp6_msg req, reply;
+	struct frame_udp6 out = {
+		.src = s->link.ll, .dst = u->src, .hop_limit = 255,
+		.sport = DHCP6_SERVER_PORT, .dport = DHCP6_CLIENT_PORT,
+	};
+	uint8_t msg[DHCP6_MSG_MAX], frame[SITE_FRAME_MAX];
+	enum dhcp6_drop d;
+	bool changed;
+	size_t len;
+
+	/* RFC 8415 13.1: clients speak from their link-local address */
+	if (!IN6_IS_ADDR_LINKLOCAL(&u->src))
+		return DHCP6_DROP_NOT_LINK_LOCAL;
+	/* a site spraying messages must not cost the VPS more than this */
+	if (now - s->dhcp6_window_ms >= 1000) {
+		s->dhcp6_window_ms = now;
+		s->dhcp6_count = 0;
+	}
+	if (s->dhcp6_count++ >= DHCP6_PER_SECOND)
+		return DHCP6_DROP_RATE;
+	if ((d = dhcp6_parse(u->payload, u->len, &req)) != DHCP6_OK ||
+	    (d = dhcp6_server_answer(&ds, &e->leases, &req, (uint64_t)time(NULL), &reply, &changed)) != DHCP6_OK)
+		return d;
+	if (changed)
+		state_touch(&e->state, PRIV_FILE_LEASES);
+	/* what is bound is reachable from the internet before the host
+	 * sends a packet: the NDP proxy knows it now */
+	for (size_t i = 0; reply.type == DHCP6_REPLY && i < reply.n_ia_na; i++)
+		for (size_t j = 0; j < reply.ia_na[i].n_addrs; j++)
+			if (reply.ia_na[i].addrs[j].valid != 0)
+				(void)hosts_learn(&s->hosts, &reply.ia_na[i].addrs[j].addr, now);
+	if ((len = dhcp6_build(&reply, msg, sizeof(msg))) == 0)
+		return DHCP6_OK;
+	memcpy(out.eth_dst, u->eth_src, 6);
+	memcpy(out.eth_src, s->link.mac, 6);
+	out.payload = msg;
+	out.len = len;
+	if ((len = frame_udp6_build(&out, frame, sizeof(frame))) != 0)
+		(void)site_send_frame(s, frame, len, now);
+	return DHCP6_OK;
+}
+
+/* UDP to the DHCPv6 server port: ours to answer when it is for us. */
+static void
+site_check_udp(struct site *s, const uint8_t *frame, size_t len, uint64_t now, struct site_verdict *v)
+{
+	struct frame_udp6 u;
+	enum dhcp6_drop d;
+	int r;
+
+	u.dport = 0;
+	if (!s->e->conf.dhcpv6 || (r = frame_udp6_parse(frame, len, &u)) == 0 || u.dport != DHCP6_SERVER_PORT)
+		return;
+	if (r < 0)
+		d = DHCP6_DROP_BAD_UDP;
+	else if (!site_dhcp6_for_us(s, &u.dst))
+		return;         /* to a server of the home's own */
+	else if (!frame_udp6_checksum_ok(&u))
+		d = DHCP6_DROP_BAD_UDP;
+	else
+		d = site_dhcp6(s, &u, now);
+	if (d != DHCP6_OK)
+		s->dhcp6_drops[d]++;
+	v->consumed = true;
+}
+
+void
+site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now, struct site_verdict *v)
+{
+	struct in6_addr src;
+	struct ndp_msg m;
+	enum ndp_err e;
+
+	memset(v, 0, sizeof(*v));
+	switch (frame_classify(frame, len, &src)) {
+	case FRAME_RA:
+	case FRAME_DHCP6_SERVER:
+		v->drop = DROP_ROGUE_RA;
+		return;
+	case FRAME_OTHER:
+		return;
+	case FRAME_IPV6:
+		break;
+	}
+	if (!site_source_ok(s, &src)) {
+		v->drop = DROP_SOURCE;
+		return;
+	}
+	if (!IN6_IS_ADDR_UNSPECIFIED(&src) && !IN6_IS_ADDR_LINKLOCAL(&src))
+		(void)hosts_learn(&s->hosts, &src, now);
+	if ((e = ndp_parse(frame, len, &m)) == NDP_NOT_NDP) {
+		site_check_udp(s, frame, len, now, v);
+		return;
+	}
+	if (e != NDP_OK) {
+		log_debug("peer %s: neighbor discovery dropped: %s", s->conf.name, ndp_err_name(e));
+		v->drop = DROP_BAD_NDP;
+		return;
+	}
+	switch (m.type) {
+	case NDP_RS:
+		site_answer_rs(s, &m, now);
+		v->consumed = true;
+		return;
+	case NDP_NA:
+		/* a host claims target: only an address of this site */
+		if (IN6_IS_ADDR_LINKLOCAL(&m.target))
+			return;
+		if (!prefix_contains(&s->link.sub, &m.target)) {
+			v->drop = DROP_SOURCE;
+			return;
+		}
+		(void)hosts_learn(&s->hosts, &m.target, now);
+		v->advertised = true;
+		v->target = m.target;
+		return;
+	default:
+		return;
+	}
+}

@@ -1,0 +1,187 @@
+/* sitetab: the engine's sites by slot, key, index and name; see sitetab.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "site.h"
+#include "sitetab.h"
+
+#define SITETAB_INDEX_MIN 64    /* buckets of the index hash, a power of two */
+
+int
+sitetab_init(struct sitetab *t, const struct prefix *prefix, uint8_t sub_len)
+{
+	memset(t, 0, sizeof(*t));
+	t->prefix = *prefix;
+	t->sub_len = sub_len;
+	if ((t->by_index = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_index))) == NULL)
+		return -1;
+	t->index_mask = SITETAB_INDEX_MIN - 1;
+	return 0;
+}
+
+void
+sitetab_free(struct sitetab *t)
+{
+	free(t->slots);
+	free(t->by_index);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Fibonacci hashing: indices are mostly small and consecutive, which this
+ * spreads evenly; only configured indices are in the table, so a lookup of
+ * any address walks one short chain. */
+static size_t
+sitetab_hash(const struct sitetab *t, uint64_t index)
+{
+	return (size_t)((index * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & t->index_mask;
+}
+
+static int
+sitetab_rehash(struct sitetab *t, size_t buckets)
+{
+	struct site **nb = calloc(buckets, sizeof(*nb));
+	struct site **old = t->by_index;
+	size_t old_n = t->index_mask + 1;
+
+	if (nb == NULL)
+		return -1;
+	t->by_index = nb;
+	t->index_mask = buckets - 1;
+	for (size_t i = 0; i < old_n; i++) {
+		struct site *s = old[i], *next;
+
+		for (; s != NULL; s = next) {
+			size_t h = sitetab_hash(t, s->index);
+
+			next = s->index_next;
+			s->index_next = nb[h];
+			nb[h] = s;
+		}
+	}
+	free(old);
+	return 0;
+}
+
+uint16_t
+sitetab_free_slot(struct sitetab *t)
+{
+	size_t slot;
+
+	for (slot = 1; slot < t->n_slots && t->slots[slot] != NULL; slot++)
+		;
+	if (slot >= SITETAB_SLOTS_MAX)
+		return 0;
+	if (slot >= t->n_slots) {
+		size_t n = t->n_slots ? t->n_slots * 2 : 64;
+		struct site **ns;
+
+		if (n > SITETAB_SLOTS_MAX)
+			n = SITETAB_SLOTS_MAX;
+		if ((ns = realloc(t->slots, n * sizeof(*ns))) == NULL)
+			return 0;
+		memset(ns + t->n_slots, 0, (n - t->n_slots) * sizeof(*ns));
+		t->slots = ns;
+		t->n_slots = n;
+	}
+	return (uint16_t)slot;
+}
+
+int
+sitetab_insert(struct sitetab *t, struct site *s)
+{
+	size_t h;
+
+	if (s->tp.slot == 0 || s->tp.slot >= t->n_slots || t->slots[s->tp.slot] != NULL)
+		return -1;
+	if (t->n + 1 > t->index_mask + 1 && sitetab_rehash(t, (t->index_mask + 1) * 2) != 0)
+		return -1;
+	t->slots[s->tp.slot] = s;
+	h = sitetab_hash(t, s->index);
+	s->index_next = t->by_index[h];
+	t->by_index[h] = s;
+	t->n++;
+	return 0;
+}
+
+void
+sitetab_remove(struct sitetab *t, struct site *s)
+{
+	struct site **pp = &t->by_index[sitetab_hash(t, s->index)];
+
+	if (s->tp.slot >= t->n_slots || t->slots[s->tp.slot] != s)
+		return;
+	t->slots[s->tp.slot] = NULL;
+	for (; *pp != NULL; pp = &(*pp)->index_next) {
+		if (*pp == s) {
+			*pp = s->index_next;
+			break;
+		}
+	}
+	t->n--;
+}
+
+struct site *
+sitetab_by_slot(const struct sitetab *t, size_t slot)
+{
+	return slot < t->n_slots ? t->slots[slot] : NULL;
+}
+
+struct site *
+sitetab_by_key(const struct sitetab *t, const uint8_t pub[32])
+{
+	for (struct site *s = sitetab_first(t); s != NULL; s = sitetab_next(t, s))
+		if (sodium_memcmp(s->tp.remote_pub, pub, 32) == 0)
+			return s;
+	return NULL;
+}
+
+struct site *
+sitetab_by_index(const struct sitetab *t, uint64_t index)
+{
+	struct site *s = t->by_index[sitetab_hash(t, index)];
+
+	while (s != NULL && s->index != index)
+		s = s->index_next;
+	return s;
+}
+
+struct site *
+sitetab_by_addr(const struct sitetab *t, const struct in6_addr *addr)
+{
+	uint64_t index;
+
+	if (prefix_sub_index(&t->prefix, t->sub_len, addr, &index) != 0)
+		return NULL;
+	return sitetab_by_index(t, index);
+}
+
+struct site *
+sitetab_by_name(const struct sitetab *t, const char *name)
+{
+	for (struct site *s = sitetab_first(t); s != NULL; s = sitetab_next(t, s))
+		if (strcmp(s->conf.name, name) == 0)
+			return s;
+	return NULL;
+}
+
+struct site *
+sitetab_first(const struct sitetab *t)
+{
+	for (size_t i = 0; i < t->n_slots; i++)
+		if (t->slots[i] != NULL)
+			return t->slots[i];
+	return NULL;
+}
+
+struct site *
+sitetab_next(const struct sitetab *t, const struct site *s)
+{
+	for (size_t i = (size_t)s->tp.slot + 1; i < t->n_slots; i++)
+		if (t->slots[i] != NULL)
+			return t->slots[i];
+	return NULL;
+}

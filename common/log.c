@@ -25,12 +25,6 @@ log_init(const char *progname, int verbose, bool to_syslog)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-int
-log_verbose(void)
-{
-	return log_level_verbose;
-}
-
 static void __attribute__((format(printf, 3, 0)))
 log_vwrite(int pri, const char *suffix, const char *fmt, va_list ap)
 {

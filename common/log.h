@@ -6,7 +6,6 @@
 
 /* verbose: 0 = info, 1 = debug. to_syslog: LOG_DAEMON facility. */
 void log_init(const char *progname, int verbose, bool to_syslog);
-int log_verbose(void);
 
 /* log_warn appends ": strerror(errno)". fatal/fatalx are for broken
  * invariants only, never for bad input. */

@@ -135,37 +135,6 @@ nl_link_enslave(struct nl_sock *sk, const char *port, const char *bridge, char *
 }
 
 int
-nl_addr_add(struct nl_sock *sk, const char *name, int family, const void *addr,
-    unsigned plen, char *err, size_t errlen)
-{
-	struct rtnl_addr *ra = NULL;
-	struct nl_addr *local = NULL;
-	int idx, rc = -NLE_NOMEM;
-
-	if ((idx = nl_link_index(sk, name)) == 0) {
-		snprintf(err, errlen, "%s: no such link", name);
-		return -1;
-	}
-	if ((ra = rtnl_addr_alloc()) == NULL ||
-	    (local = nl_addr_build(family, addr, family == AF_INET6 ? 16 : 4)) == NULL)
-		goto out;
-	nl_addr_set_prefixlen(local, (int)plen);
-	rtnl_addr_set_ifindex(ra, idx);
-	rtnl_addr_set_family(ra, family);
-	if ((rc = rtnl_addr_set_local(ra, local)) < 0)
-		goto out;
-	if (family == AF_INET6)
-		rtnl_addr_set_flags(ra, IFA_F_NODAD);
-	rc = rtnl_addr_add(sk, ra, NLM_F_REPLACE);
-out:
-	if (rc < 0 && rc != -NLE_EXIST)
-		snprintf(err, errlen, "%s: add address: %s", name, nl_geterror(rc));
-	nl_addr_put(local);
-	rtnl_addr_put(ra);
-	return rc < 0 && rc != -NLE_EXIST ? -1 : 0;
-}
-
-int
 nl_link_set_group(struct nl_sock *sk, const char *name, uint32_t group, char *err, size_t errlen)
 {
 	struct rtnl_link *change;
@@ -199,26 +168,6 @@ nl_link_group_delete(struct nl_sock *sk, uint32_t group, char *err, size_t errle
 	nlmsg_free(msg);
 	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND) {
 		snprintf(err, errlen, "interface group %u: delete: %s", group, nl_geterror(rc));
-		return -1;
-	}
-	return 0;
-}
-
-int
-nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen)
-{
-	struct rtnl_link *link;
-	int rc;
-
-	if ((link = rtnl_link_alloc()) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
-	}
-	rtnl_link_set_name(link, name);
-	rc = rtnl_link_delete(sk, link);
-	rtnl_link_put(link);
-	if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND) {
-		snprintf(err, errlen, "%s: delete: %s", name, nl_geterror(rc));
 		return -1;
 	}
 	return 0;

@@ -23,17 +23,12 @@ int nl_link_set(struct nl_sock *sk, const char *name, bool up, unsigned mtu,
 int nl_bridge_ensure(struct nl_sock *sk, const char *name, char *err, size_t errlen);
 /* Make port a port of bridge. */
 int nl_link_enslave(struct nl_sock *sk, const char *port, const char *bridge, char *err, size_t errlen);
-/* Add an address (AF_INET or AF_INET6) to link name; EEXIST is success. */
-int nl_addr_add(struct nl_sock *sk, const char *name, int family, const void *addr,
-    unsigned plen, char *err, size_t errlen);
 /* Put link name into interface group (IFLA_GROUP). */
 int nl_link_set_group(struct nl_sock *sk, const char *name, uint32_t group, char *err, size_t errlen);
 /* Delete every link of a group in one request: the kernel unregisters them
  * as one batch (unregister_netdevice_many), where closing taps one by one
  * waits for an RCU grace period each (about 35 ms: 35 s for 1000). */
 int nl_link_group_delete(struct nl_sock *sk, uint32_t group, char *err, size_t errlen);
-/* Delete a link (a tap the daemon created). */
-int nl_link_delete(struct nl_sock *sk, const char *name, char *err, size_t errlen);
 
 /* The MAC of link name; -1 if it has none of 6 bytes. */
 int nl_link_mac(struct nl_sock *sk, const char *name, uint8_t mac[6]);

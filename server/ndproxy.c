@@ -37,16 +37,13 @@ struct ndproxy {
 
 /* A site's budget for this second: NSes into it, answers for it. */
 static bool
-ndproxy_budget(struct ndproxy *p, struct site *s, bool ask, uint64_t now)
+ndproxy_budget(struct site *s, bool ask, uint64_t now)
 {
 	if (now - s->ndp_window_ms >= 1000) {
 		s->ndp_window_ms = now;
 		s->ndp_asks = s->ndp_answers = 0;
 	}
-	if (ask ? s->ndp_asks++ < NDPROXY_SITE_ASKS : s->ndp_answers++ < NDPROXY_SITE_ANSWERS)
-		return true;
-	p->st.limited++;
-	return false;
+	return ask ? s->ndp_asks++ < NDPROXY_SITE_ASKS : s->ndp_answers++ < NDPROXY_SITE_ANSWERS;
 }
 
 /* RFC 4861 7.2.4: a solicited NA to the asker, our MAC as the target's
@@ -74,8 +71,10 @@ ndproxy_answer(struct ndproxy *p, struct site *s, const struct in6_addr *target,
 	uint8_t frame[NDP_FRAME_MAX];
 	size_t len;
 
-	if (!ndproxy_budget(p, s, false, now))
+	if (!ndproxy_budget(s, false, now)) {
+		p->st.limited++;
 		return;
+	}
 	memcpy(na.eth_dst, to_mac, 6);
 	memcpy(na.eth_src, e->upstream_mac, 6);
 	memcpy(na.lla, e->upstream_mac, 6);
@@ -89,7 +88,8 @@ ndproxy_answer(struct ndproxy *p, struct site *s, const struct in6_addr *target,
 }
 
 /* RFC 4861 7.2.2: a multicast NS into the site, from the tap's link-local
- * address, as the kernel would send it to resolve target there. */
+ * address, as the kernel would send it to resolve target there. The
+ * caller has checked the site's budget. */
 static bool
 ndproxy_ask(struct ndproxy *p, struct site *s, const struct in6_addr *target, uint64_t now)
 {
@@ -97,8 +97,6 @@ ndproxy_ask(struct ndproxy *p, struct site *s, const struct in6_addr *target, ui
 	uint8_t frame[NDP_FRAME_MAX];
 	size_t len;
 
-	if (!ndproxy_budget(p, s, true, now))
-		return false;
 	ndp_solicited_node(target, &ns.dst, ns.eth_dst);
 	memcpy(ns.eth_src, s->link.mac, 6);
 	memcpy(ns.lla, s->link.mac, 6);
@@ -113,12 +111,13 @@ ndproxy_ask(struct ndproxy *p, struct site *s, const struct in6_addr *target, ui
  * the oldest of all. Sets *asked when target was asked about within the
  * last NDPROXY_RESOLICIT_MS. */
 static struct pending *
-ndproxy_slot(struct ndproxy *p, uint64_t index, const struct ndp_msg *m, uint64_t now, bool *asked)
+ndproxy_slot(struct ndproxy *p, uint64_t index, const struct ndp_msg *m, uint64_t now, bool *asked,
+    bool *limited)
 {
 	struct pending *same = NULL, *free_slot = NULL, *oldest = NULL, *site_oldest = NULL;
 	unsigned site_n = 0;
 
-	*asked = false;
+	*asked = *limited = false;
 	for (size_t i = 0; i < NDPROXY_PENDING_MAX; i++) {
 		struct pending *q = &p->pend[i];
 
@@ -144,12 +143,12 @@ ndproxy_slot(struct ndproxy *p, uint64_t index, const struct ndp_msg *m, uint64_
 	if (same != NULL)
 		return same;
 	if (site_n >= NDPROXY_SITE_PENDING) {
-		p->st.limited++;
+		*limited = true;
 		return site_oldest;     /* a site's scan displaces its own questions only */
 	}
 	if (free_slot != NULL)
 		return free_slot;
-	p->st.limited++;
+	*limited = true;
 	return oldest;
 }
 
@@ -157,9 +156,19 @@ static void
 ndproxy_question(struct ndproxy *p, struct site *s, const struct ndp_msg *m, uint64_t now)
 {
 	struct pending *slot;
-	bool asked;
+	bool asked, limited;
 
-	if ((slot = ndproxy_slot(p, s->index, m, now, &asked)) == NULL)
+	slot = ndproxy_slot(p, s->index, m, now, &asked, &limited);
+	if (!asked && !ndproxy_budget(s, true, now)) {
+		/* over the site's NSes for this second: kept, asked when the
+		 * router asks again */
+		limited = true;
+		asked = true;
+	}
+	/* one count per question a budget refused in any way */
+	if (limited)
+		p->st.limited++;
+	if (slot == NULL)
 		return;
 	slot->used = true;
 	slot->index = s->index;

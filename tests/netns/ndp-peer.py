@@ -10,7 +10,14 @@ comes from v6ext's own code).
       a unicast NS (neighbour unreachability detection, RFC 4861 7.3.1) to
       DST-MAC; prints the target link-layer address of the solicited NA
       that answers it, exits 1 when none comes within 2 s
+  ndp-peer.py scan IFACE SRC-IP PREFIX COUNT SECONDS
+      a scan, as a router sees it when the internet probes a prefix (RFC
+      6583): multicast NSes for COUNT random addresses of PREFIX, spread
+      over SECONDS, from SRC-IP; prints "sent N answered M" (the solicited
+      NAs that came back, one per target at most)
 """
+import os
+import random
 import ipaddress
 import socket
 import struct
@@ -94,8 +101,54 @@ def unicast_ns(iface, dst_mac, src, target):
     return 1
 
 
+def solicited_node(addr):
+    a = ipaddress.IPv6Address(addr).packed
+    group = ipaddress.IPv6Address(b"\xff\x02" + b"\0" * 9 + b"\x01\xff" + a[13:])
+    return str(group), bytes([0x33, 0x33, 0xFF]) + a[13:]
+
+
+def scan(iface, src, prefix, count, seconds):
+    net = ipaddress.IPv6Network(prefix)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IPV6))
+    s.bind((iface, 0))
+    s.setblocking(False)
+    mac = if_mac(iface)
+    rnd = random.Random(os.getpid())
+    targets = [net[rnd.randrange(1, net.num_addresses)] for _ in range(count)]
+    wanted, answered = {t.packed for t in targets}, set()
+    start = time.time()
+    for i, t in enumerate(targets):
+        group, gmac = solicited_node(t)
+        ns = bytes([135, 0, 0, 0, 0, 0, 0, 0]) + t.packed + bytes([1, 1]) + mac
+        s.send(frame(gmac, mac, src, group, ns))
+        # keep the pace: target i leaves at i * seconds / count
+        while time.time() < start + (i + 1) * seconds / count:
+            try:
+                f = s.recv(2048)
+            except BlockingIOError:
+                time.sleep(0.001)
+                continue
+            icmp = f[54:]
+            if len(f) >= 78 and f[20] == 58 and icmp[0] == 136 and icmp[8:24] in wanted:
+                answered.add(icmp[8:24])
+    end = time.time() + 1
+    while time.time() < end:
+        try:
+            f = s.recv(2048)
+        except BlockingIOError:
+            time.sleep(0.01)
+            continue
+        icmp = f[54:]
+        if len(f) >= 78 and f[20] == 58 and icmp[0] == 136 and icmp[8:24] in wanted:
+            answered.add(icmp[8:24])
+    print(f"sent {count} answered {len(answered)}")
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "bad-rs":
         bad_rs(sys.argv[2])
         sys.exit(0)
+    if sys.argv[1] == "scan":
+        sys.exit(scan(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6])))
     sys.exit(unicast_ns(*sys.argv[2:6]))

@@ -260,6 +260,9 @@ client_queue_frame(struct client *c, uint8_t *pkt, size_t n, uint64_t now)
 		/* rogue-RA guard: the home LAN's router must not reach the site */
 		c->tp.st.drops[DROP_ROGUE_RA]++;
 		return;
+	case FRAME_BAD_CHAIN:
+		c->tp.st.drops[DROP_HEADER_CHAIN]++;
+		return;
 	default:
 		break;
 	}

@@ -45,6 +45,7 @@ enum tunnel_drop {
 	DROP_BAD_NDP,           /* invalid neighbor discovery message (RFC 4861 6.1, 7.1) */
 	DROP_TAP,               /* tap write failed */
 	DROP_SEND,              /* UDP send refused */
+	DROP_HEADER_CHAIN,      /* IPv6 header chain the RA guard cannot clear (RFC 7113 3) */
 	DROP_MAX
 };
 

@@ -446,6 +446,8 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 	case FRAME_RA:
 	case FRAME_DHCP6_SERVER:
 		return DROP_ROGUE_RA;
+	case FRAME_BAD_CHAIN:
+		return DROP_HEADER_CHAIN;
 	case FRAME_OTHER:
 		return TUNNEL_OK;
 	case FRAME_IPV6:

@@ -7,8 +7,12 @@
 #include "frame.h"
 #include "util.h"
 
+#define ETHERTYPE_IPV4  0x0800
+#define ETHERTYPE_ARP   0x0806
 #define ETHERTYPE_VLAN  0x8100
 #define ETHERTYPE_IPV6  0x86dd
+#define ARP_LEN         28      /* RFC 826 for Ethernet and IPv4: 8 + 2 * (6 + 4) */
+#define IPV4_HDR_LEN    20
 #define IPV6_HDR_LEN    40
 #define NH_HOPOPTS      0
 #define NH_UDP          17
@@ -154,6 +158,43 @@ frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src)
 		nh = p[0];
 		p += hlen;
 		rem -= hlen;
+	}
+}
+
+enum frame_l2
+frame_classify_l2(const uint8_t *buf, size_t len)
+{
+	const uint8_t *p = buf + FRAME_ETH_LEN;
+	size_t rem, ihl, total;
+
+	if (len < FRAME_ETH_LEN)
+		return FRAME_L2_REFUSED;
+	rem = len - FRAME_ETH_LEN;
+	switch (util_get_be16(buf + 12)) {
+	case ETHERTYPE_IPV6:
+		return FRAME_L2_IPV6;
+	case ETHERTYPE_ARP:
+		/* RFC 826: hardware type 1 (Ethernet), protocol IPv4, their
+		 * address lengths 6 and 4; RFC 5227 probes and announcements
+		 * are requests too. Anything after the 28 bytes is padding. */
+		if (rem < ARP_LEN || util_get_be16(p) != 1 || util_get_be16(p + 2) != ETHERTYPE_IPV4 ||
+		    p[4] != 6 || p[5] != 4 || (util_get_be16(p + 6) != 1 && util_get_be16(p + 6) != 2))
+			return FRAME_L2_REFUSED;
+		return FRAME_L2_ARP;
+	case ETHERTYPE_IPV4:
+		/* RFC 791 3.1: the header length in 32-bit words, at least 5,
+		 * and the total length, header included, within the frame */
+		if (rem < IPV4_HDR_LEN || (p[0] >> 4) != 4)
+			return FRAME_L2_REFUSED;
+		ihl = (size_t)(p[0] & 0x0f) * 4;
+		total = util_get_be16(p + 2);
+		if (ihl < IPV4_HDR_LEN || total < ihl || total > rem)
+			return FRAME_L2_REFUSED;
+		return FRAME_L2_IPV4;
+	default:
+		/* 802.1Q and every other ethertype, and values below 0x0600,
+		 * which are 802.3 lengths */
+		return FRAME_L2_REFUSED;
 	}
 }
 

@@ -31,6 +31,19 @@ enum frame_kind {
  * IPv6 header is there, :: otherwise. */
 enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src);
 
+/* What a site may send at layer 2 (the server side): untagged Ethernet II
+ * (RFC 894) carrying IPv6, ARP or IPv4. Nothing else has a use on a site's
+ * tap: not another ethertype, not an 802.1Q tag (a priority tag, VLAN 0,
+ * would be taken as untagged by the kernel past the server's own checks),
+ * not an 802.3 length field (LLC, STP). */
+enum frame_l2 {
+	FRAME_L2_REFUSED,       /* anything else, or an ARP or IPv4 header that does not check out */
+	FRAME_L2_IPV6,          /* untagged IPv6: frame_classify judges the rest */
+	FRAME_L2_ARP,           /* ARP for IPv4 over Ethernet (RFC 826), request or reply */
+	FRAME_L2_IPV4,          /* IPv4 (RFC 791): version 4, IHL >= 5, total length in the frame */
+};
+enum frame_l2 frame_classify_l2(const uint8_t *buf, size_t len);
+
 /* RFC 4443 3.2: an ICMPv6 Packet Too Big answering the IPv6 frame in buf,
  * addressed back to its sender (Ethernet and IP addresses swapped, the
  * packet's destination as source, as a router on that path would), quoting

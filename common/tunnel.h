@@ -46,6 +46,7 @@ enum tunnel_drop {
 	DROP_TAP,               /* tap write failed */
 	DROP_SEND,              /* UDP send refused */
 	DROP_HEADER_CHAIN,      /* IPv6 header chain the RA guard cannot clear (RFC 7113 3) */
+	DROP_ETHERTYPE,         /* from a site: not untagged IPv6, ARP or IPv4, or a bad ARP/IPv4 header */
 	DROP_MAX
 };
 

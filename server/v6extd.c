@@ -442,13 +442,16 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 	struct ndp_msg m;
 	enum ndp_err e;
 
+	/* untagged IPv6, ARP and IPv4 only: nothing else has a use on the tap */
+	if (frame_classify_l2(frame, len) == FRAME_L2_REFUSED)
+		return DROP_ETHERTYPE;
 	switch (frame_classify(frame, len, &src)) {
 	case FRAME_RA:
 	case FRAME_DHCP6_SERVER:
 		return DROP_ROGUE_RA;
 	case FRAME_BAD_CHAIN:
 		return DROP_HEADER_CHAIN;
-	case FRAME_OTHER:
+	case FRAME_OTHER:       /* ARP or IPv4, checked just above */
 		return TUNNEL_OK;
 	case FRAME_IPV6:
 		break;

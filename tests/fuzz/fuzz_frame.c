@@ -1,8 +1,9 @@
 /* Fuzz target: Ethernet frames from the home side through frame_classify
- * (the rogue-RA guard), and through frame_udp6_parse and its twin. The
- * guard's two promises are checked as it goes: bytes after the IPv6 payload
- * (Ethernet padding) never change its verdict, and cutting a frame it drops
- * never makes one it lets through. */
+ * (the rogue-RA guard), frame_classify_l2 (what a site may send), and
+ * frame_udp6_parse and its twin. The guard's two promises are checked as it
+ * goes: bytes after the IPv6 payload (Ethernet padding) never change its
+ * verdict, and cutting a frame it drops never makes one it lets through.
+ * frame_classify_l2 must agree with it on what is IPv6. */
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,6 +30,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t out[2048];
 
 	k = frame_classify(data, size, &src);
+	switch (frame_classify_l2(data, size)) {
+	case FRAME_L2_IPV6:
+		if (k == FRAME_OTHER)
+			abort();
+		break;
+	case FRAME_L2_ARP:
+	case FRAME_L2_IPV4:
+		if (k != FRAME_OTHER)
+			abort();
+		break;
+	case FRAME_L2_REFUSED:
+		break;
+	}
 	/* padding: a verdict reached within the packet stays */
 	if (k != FRAME_BAD_CHAIN && size + 16 <= sizeof(out)) {
 		memcpy(out, data, size);

@@ -183,6 +183,93 @@ test_table(void **state)
 	assert_int_equal(frame_classify(f, 14 + 40 + 16, &src), FRAME_BAD_CHAIN);
 }
 
+/* frame_classify_l2, what a site may send: a numbered table of Ethernet
+ * payloads under an ethertype (or an 802.1Q tag, or an 802.3 length). */
+static void
+test_l2_table(void **state)
+{
+	/* RFC 826 ARP request: Ethernet, IPv4, 6, 4, op 1, sha, spa, tha, tpa */
+	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 98, 0, 2,
+	    0, 0, 0, 0, 0, 0, 10, 98, 0, 1 };
+	/* RFC 791: version 4, IHL 5, total length 28 (UDP with no payload) */
+	static const uint8_t ip4[28] = { 0x45, 0, 0, 28, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 98, 0, 2,
+	    10, 98, 0, 1, 0x30, 0x39, 0, 9, 0, 8, 0, 0 };
+	static const uint8_t ip4_opts[24] = { 0x46, 0, 0, 24, 0, 0, 0x40, 0, 1, 2, 0, 0, 10, 98, 0, 2,
+	    224, 0, 0, 1, 0x94, 4, 0, 0 };                 /* IHL 6: a router alert option */
+	static const uint8_t ip6[40] = { 0x60, 0, 0, 0, 0, 0, 59, 255 };
+	static const uint8_t bpdu[38] = { 0x42, 0x42, 0x03 };   /* LLC for STP */
+	static const struct {
+		uint16_t type;          /* ethertype, or an 802.3 length */
+		const uint8_t *body;
+		size_t len;
+		int op, byte, val;      /* byte at op, or none when op < 0, set to val */
+		enum frame_l2 want;
+	} rows[] = {
+		/*  1 */ { 0x0806, arp, sizeof(arp), -1, 0, 0, FRAME_L2_ARP },
+		/*  2 */ { 0x0806, arp, sizeof(arp), 7, 0, 2, FRAME_L2_ARP },      /* reply */
+		/*  3 */ { 0x0806, arp, 27, -1, 0, 0, FRAME_L2_REFUSED },          /* cut short */
+		/*  4 */ { 0x0806, arp, sizeof(arp), 1, 0, 6, FRAME_L2_REFUSED },  /* htype 6 (IEEE 802) */
+		/*  5 */ { 0x0806, arp, sizeof(arp), 2, 0, 0x86, FRAME_L2_REFUSED },       /* ptype 0x86dd */
+		/*  6 */ { 0x0806, arp, sizeof(arp), 4, 0, 8, FRAME_L2_REFUSED },  /* hlen 8 */
+		/*  7 */ { 0x0806, arp, sizeof(arp), 5, 0, 16, FRAME_L2_REFUSED }, /* plen 16 */
+		/*  8 */ { 0x0806, arp, sizeof(arp), 7, 0, 8, FRAME_L2_REFUSED },  /* InARP request (RFC 2390) */
+		/*  9 */ { 0x0800, ip4, sizeof(ip4), -1, 0, 0, FRAME_L2_IPV4 },
+		/* 10 */ { 0x0800, ip4_opts, sizeof(ip4_opts), -1, 0, 0, FRAME_L2_IPV4 },
+		/* 11 */ { 0x0800, ip4, 19, -1, 0, 0, FRAME_L2_REFUSED },           /* cut in the header */
+		/* 12 */ { 0x0800, ip4, 27, -1, 0, 0, FRAME_L2_REFUSED },           /* total length past the frame */
+		/* 13 */ { 0x0800, ip4, sizeof(ip4), 0, 0, 0x65, FRAME_L2_REFUSED },       /* version 6 */
+		/* 14 */ { 0x0800, ip4, sizeof(ip4), 0, 0, 0x44, FRAME_L2_REFUSED },       /* IHL 4 */
+		/* 15 */ { 0x0800, ip4, sizeof(ip4), 3, 0, 19, FRAME_L2_REFUSED },  /* total length below IHL */
+		/* 16 */ { 0x0800, ip4_opts, sizeof(ip4_opts), 0, 0, 0x47, FRAME_L2_REFUSED },    /* IHL 7 > 24 */
+		/* 17 */ { 0x86dd, ip6, sizeof(ip6), -1, 0, 0, FRAME_L2_IPV6 },
+		/* 18 */ { 0x86dd, ip6, 0, -1, 0, 0, FRAME_L2_IPV6 },   /* frame_classify's to judge */
+		/* 19 */ { 0x8100, arp, sizeof(arp), -1, 0, 0, FRAME_L2_REFUSED },  /* tagged */
+		/* 20 */ { 0x88a8, arp, sizeof(arp), -1, 0, 0, FRAME_L2_REFUSED },  /* 802.1ad */
+		/* 21 */ { 38, bpdu, sizeof(bpdu), -1, 0, 0, FRAME_L2_REFUSED },    /* 802.3 length */
+		/* 22 */ { 0x88cc, bpdu, sizeof(bpdu), -1, 0, 0, FRAME_L2_REFUSED },       /* LLDP */
+		/* 23 */ { 0x8035, arp, sizeof(arp), -1, 0, 0, FRAME_L2_REFUSED },  /* RARP */
+		/* 24 */ { 0x0000, arp, sizeof(arp), -1, 0, 0, FRAME_L2_REFUSED },
+	};
+	uint8_t f[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t len = 14 + rows[i].len;
+		enum frame_l2 k;
+
+		memset(f, 0, sizeof(f));
+		memset(f, 0xff, 6);
+		f[6] = 2;
+		f[12] = (uint8_t)(rows[i].type >> 8);
+		f[13] = (uint8_t)rows[i].type;
+		memcpy(f + 14, rows[i].body, rows[i].len);
+		if (rows[i].op >= 0)
+			f[14 + rows[i].op] = (uint8_t)rows[i].val;
+		if ((k = frame_classify_l2(f, len)) != rows[i].want)
+			fail_msg("row %zu: got %d, want %d", i + 1, k, rows[i].want);
+		/* Ethernet padding after what passes changes nothing */
+		if (rows[i].want != FRAME_L2_REFUSED && (k = frame_classify_l2(f, len + 32)) != rows[i].want)
+			fail_msg("row %zu padded: got %d, want %d", i + 1, k, rows[i].want);
+		/* a cut never makes ARP or IPv4 out of what was refused, nor
+		 * keeps ARP or IPv4 what lost its header (ASan: nothing read
+		 * past the end) */
+		for (size_t l = 0; l < len; l++) {
+			uint8_t *copy = malloc(l ? l : 1);
+
+			memcpy(copy, f, l);
+			k = frame_classify_l2(copy, l);
+			free(copy);
+			if ((k == FRAME_L2_ARP || k == FRAME_L2_IPV4) && rows[i].want == FRAME_L2_REFUSED)
+				fail_msg("row %zu cut to %zu bytes: got %d", i + 1, l, k);
+			if (l >= 14 && rows[i].want != FRAME_L2_REFUSED &&
+			    k != (rows[i].want == FRAME_L2_IPV6 ? FRAME_L2_IPV6 : FRAME_L2_REFUSED))
+				fail_msg("row %zu cut to %zu bytes: got %d", i + 1, l, k);
+			if (l < 14 && k != FRAME_L2_REFUSED)
+				fail_msg("row %zu cut to %zu bytes: got %d", i + 1, l, k);
+		}
+	}
+}
+
 /* UDP in IPv6: frame_udp6_build and frame_udp6_parse are twins; the
  * checksum verifies, and fails after one flipped bit; a wrong UDP length
  * is -1 (ports still read), anything else 0. */
@@ -240,6 +327,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp6_roundtrip),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_l2_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,6 +233,9 @@ client_guard(void *ctx, uint8_t *frame, size_t n)
 		/* rogue-RA guard: the home LAN's router must not reach the site */
 		c->tp->st.drops[DROP_ROGUE_RA]++;
 		return false;
+	case FRAME_BAD_CHAIN:
+		c->tp->st.drops[DROP_HEADER_CHAIN]++;
+		return false;
 	default:
 		return true;
 	}

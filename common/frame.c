@@ -1,76 +1,201 @@
-/* frame: classify Ethernet frames for the rogue-RA guard. */
+/* frame: classify Ethernet frames for the rogue-RA guard (RFC 7113) and
+ * the checks on what a site sends; build the frames the daemons answer with. */
 #include "config.h"
 
 #include <string.h>
 
 #include "frame.h"
+#include "util.h"
 
+#define ETHERTYPE_IPV4  0x0800
+#define ETHERTYPE_ARP   0x0806
 #define ETHERTYPE_VLAN  0x8100
 #define ETHERTYPE_IPV6  0x86dd
+#define ARP_LEN         28      /* RFC 826 for Ethernet and IPv4: 8 + 2 * (6 + 4) */
+#define IPV4_HDR_LEN    20
 #define IPV6_HDR_LEN    40
 #define NH_HOPOPTS      0
 #define NH_UDP          17
 #define NH_ROUTING      43
 #define NH_FRAGMENT     44
+#define NH_AH           51
 #define NH_ICMPV6       58
 #define NH_DSTOPTS      60
+#define NH_MOBILITY     135
+#define NH_HIP          139
+#define NH_SHIM6        140
 #define ICMPV6_RA       134
+/* extension headers one frame may carry; a longer chain is dropped */
+#define FRAME_EXT_MAX   8
 
+/* The upper-layer protocols the guard recognises, each with the fixed header
+ * it must bring along: RFC 7112 5 wants the whole chain, upper-layer header
+ * included, in the first fragment, and RFC 7113 3 drops a first fragment
+ * without it. A Next Header that is neither here nor an extension header
+ * frame_classify walks is unrecognised: RFC 7113 3 drops it too, as a guard
+ * cannot tell what a host would find behind it. */
+static const struct frame_upper {
+	uint8_t nh, len;
+} frame_uppers[] = {
+	{ 4, 20 },              /* IPv4 in IPv6 (RFC 2473), RFC 791 header */
+	{ 6, 20 },              /* TCP, RFC 9293 3.1 */
+	{ NH_UDP, 8 },          /* RFC 768 */
+	{ 33, 12 },             /* DCCP, RFC 4340 5.1 (short sequence numbers) */
+	{ 41, 40 },             /* IPv6 in IPv6, RFC 2473 */
+	{ 47, 4 },              /* GRE, RFC 2784 2 */
+	{ 50, 8 },              /* ESP: SPI and sequence number (RFC 4303 2); RFC 7113 3
+	                         * counts it as the upper layer, its payload is sealed */
+	{ NH_ICMPV6, 4 },       /* type, code, checksum: RFC 4443 2.1 */
+	{ 59, 0 },              /* No Next Header, RFC 8200 4.7 */
+	{ 89, 16 },             /* OSPFv3, RFC 5340 A.3.1 */
+	{ 103, 4 },             /* PIM, RFC 7761 4.9 */
+	{ 112, 8 },             /* VRRP, RFC 9568 5.1 */
+	{ 132, 12 },            /* SCTP common header, RFC 9260 3 */
+	{ 136, 8 },             /* UDP-Lite, RFC 3828 3 */
+	{ 137, 4 },             /* MPLS in IP: one label stack entry, RFC 4023 */
+};
+
+/* The upper-layer header at p (rem bytes left in the packet) is nh. */
+static enum frame_kind
+frame_classify_upper(uint8_t nh, const uint8_t *p, size_t rem)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(frame_uppers); i++) {
+		if (frame_uppers[i].nh != nh)
+			continue;
+		if (rem < frame_uppers[i].len)
+			return FRAME_BAD_CHAIN;
+		if (nh == NH_ICMPV6 && p[0] == ICMPV6_RA)
+			return FRAME_RA;
+		if (nh == NH_UDP && util_get_be16(p) == 547 && util_get_be16(p + 2) == 546)
+			return FRAME_DHCP6_SERVER;
+		return FRAME_IPV6;
+	}
+	return FRAME_BAD_CHAIN;
+}
+
+/* RFC 7113 3 (RA-Guard) and RFC 7610 5 (DHCPv6-Shield, the same rules for
+ * DHCPv6 server messages): parse the entire header chain; drop a first
+ * fragment that does not hold all of it, up to and including the
+ * upper-layer header; drop an unrecognised Next Header; pass what is left.
+ * Rules 1 and 2 of RFC 7113 3 would pass any packet not from a link-local
+ * address or with a hop limit below 255 unparsed: we do not take that
+ * allowance, since DHCPv6-Shield has none and nothing on a site needs an RA
+ * that its hosts would ignore anyway. A packet cut short, a chain running
+ * past the payload length and more than FRAME_EXT_MAX extension headers are
+ * dropped as well: what cannot be read cannot be cleared. */
 enum frame_kind
 frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src)
 {
-	size_t off = 12, rem;
+	const uint8_t *p;
+	size_t off = 12, rem, hlen;
 	uint16_t type;
 	uint8_t nh;
 
+	memset(src, 0, sizeof(*src));
 	if (len < FRAME_ETH_LEN)
 		return FRAME_OTHER;
-	type = (uint16_t)(buf[off] << 8 | buf[off + 1]);
+	type = util_get_be16(buf + off);
 	off += 2;
 	if (type == ETHERTYPE_VLAN) {   /* one 802.1Q tag */
 		if (len < off + 4)
 			return FRAME_OTHER;
-		type = (uint16_t)(buf[off + 2] << 8 | buf[off + 3]);
+		type = util_get_be16(buf + off + 2);
 		off += 4;
 	}
-	if (type != ETHERTYPE_IPV6 || len - off < IPV6_HDR_LEN)
+	if (type != ETHERTYPE_IPV6)
 		return FRAME_OTHER;
+	/* IPv6 from here on: what does not parse is dropped */
+	if (len - off < IPV6_HDR_LEN || (buf[off] >> 4) != 6)
+		return FRAME_BAD_CHAIN;
 	memcpy(src, buf + off + 8, sizeof(*src));
 	nh = buf[off + 6];
-	off += IPV6_HDR_LEN;
-	/* RFC 8200 4.1: walk the extension headers, a bounded number of them */
-	for (int i = 0; i < 8; i++) {
-		rem = len - off;
+	/* the payload length rules: Ethernet may pad a short frame, and
+	 * the padding is no part of the packet (a jumbogram's 0, RFC 2675,
+	 * cannot cross a tunnel of our MTU) */
+	rem = util_get_be16(buf + off + 4);
+	if (rem > len - off - IPV6_HDR_LEN)
+		return FRAME_BAD_CHAIN;
+	p = buf + off + IPV6_HDR_LEN;
+	for (unsigned n = 0;; n++) {
+		bool later = false;
+
 		switch (nh) {
 		case NH_HOPOPTS:
 		case NH_ROUTING:
 		case NH_DSTOPTS:
-			if (rem < 2 || rem < (size_t)(buf[off + 1] + 1) * 8)
-				return FRAME_IPV6;
-			nh = buf[off];
-			off += (size_t)(buf[off + 1] + 1) * 8;
-			continue;
+		case NH_MOBILITY:
+		case NH_HIP:
+		case NH_SHIM6:
+			/* RFC 6564's uniform format: next header, then the
+			 * length in 8-octet units after the first 8 (RFC 8200
+			 * 4.3, 4.4, 4.6; RFC 6275 6.1.1; RFC 7401 5.1; RFC
+			 * 5533 5.1) */
+			if (rem < 2)
+				return FRAME_BAD_CHAIN;
+			hlen = ((size_t)p[1] + 1) * 8;
+			break;
+		case NH_AH:
+			/* RFC 4302 2.2: the length in 4-octet units, minus 2 */
+			if (rem < 2)
+				return FRAME_BAD_CHAIN;
+			hlen = ((size_t)p[1] + 2) * 4;
+			break;
 		case NH_FRAGMENT:
-			/* RFC 6980: NDP must not be fragmented; a non-first
-			 * fragment has no upper-layer header to judge */
+			/* RFC 8200 4.5; a later fragment carries no upper-layer
+			 * header to judge, and passes (RFC 7113 3 rule 6) */
 			if (rem < 8)
-				return FRAME_IPV6;
-			if ((buf[off + 2] << 8 | buf[off + 3]) & 0xfff8)
-				return FRAME_IPV6;
-			nh = buf[off];
-			off += 8;
-			continue;
-		case NH_ICMPV6:
-			return rem >= 1 && buf[off] == ICMPV6_RA ? FRAME_RA : FRAME_IPV6;
-		case NH_UDP:
-			if (rem >= 4 && (buf[off] << 8 | buf[off + 1]) == 547 && (buf[off + 2] << 8 | buf[off + 3]) == 546)
-				return FRAME_DHCP6_SERVER;
-			return FRAME_IPV6;
+				return FRAME_BAD_CHAIN;
+			later = (util_get_be16(p + 2) & 0xfff8) != 0;
+			hlen = 8;
+			break;
 		default:
-			return FRAME_IPV6;
+			return frame_classify_upper(nh, p, rem);
 		}
+		if (n == FRAME_EXT_MAX || rem < hlen)
+			return FRAME_BAD_CHAIN;
+		if (later)
+			return FRAME_IPV6;
+		nh = p[0];
+		p += hlen;
+		rem -= hlen;
 	}
-	return FRAME_IPV6;
+}
+
+enum frame_l2
+frame_classify_l2(const uint8_t *buf, size_t len)
+{
+	const uint8_t *p = buf + FRAME_ETH_LEN;
+	size_t rem, ihl, total;
+
+	if (len < FRAME_ETH_LEN)
+		return FRAME_L2_REFUSED;
+	rem = len - FRAME_ETH_LEN;
+	switch (util_get_be16(buf + 12)) {
+	case ETHERTYPE_IPV6:
+		return FRAME_L2_IPV6;
+	case ETHERTYPE_ARP:
+		/* RFC 826: hardware type 1 (Ethernet), protocol IPv4, their
+		 * address lengths 6 and 4; RFC 5227 probes and announcements
+		 * are requests too. Anything after the 28 bytes is padding. */
+		if (rem < ARP_LEN || util_get_be16(p) != 1 || util_get_be16(p + 2) != ETHERTYPE_IPV4 ||
+		    p[4] != 6 || p[5] != 4 || (util_get_be16(p + 6) != 1 && util_get_be16(p + 6) != 2))
+			return FRAME_L2_REFUSED;
+		return FRAME_L2_ARP;
+	case ETHERTYPE_IPV4:
+		/* RFC 791 3.1: the header length in 32-bit words, at least 5,
+		 * and the total length, header included, within the frame */
+		if (rem < IPV4_HDR_LEN || (p[0] >> 4) != 4)
+			return FRAME_L2_REFUSED;
+		ihl = (size_t)(p[0] & 0x0f) * 4;
+		total = util_get_be16(p + 2);
+		if (ihl < IPV4_HDR_LEN || total < ihl || total > rem)
+			return FRAME_L2_REFUSED;
+		return FRAME_L2_IPV4;
+	default:
+		/* 802.1Q and every other ethertype, and values below 0x0600,
+		 * which are 802.3 lengths */
+		return FRAME_L2_REFUSED;
+	}
 }
 
 static uint32_t

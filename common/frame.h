@@ -12,16 +12,37 @@
 #define FRAME_ETH_LEN 14
 
 enum frame_kind {
-	FRAME_OTHER,            /* not IPv6, or nothing of interest */
-	FRAME_IPV6,             /* IPv6, src filled in */
+	FRAME_OTHER,            /* not IPv6: another ethertype (under at most one 802.1Q tag) */
+	FRAME_IPV6,             /* IPv6 the guard lets pass */
 	FRAME_RA,               /* ICMPv6 router advertisement (RFC 4861 4.2) */
 	FRAME_DHCP6_SERVER,     /* UDP from port 547 to 546 (RFC 8415 7.2) */
+	FRAME_BAD_CHAIN,        /* IPv6 whose header chain does not lead to an upper
+	                         * layer the guard recognises (RFC 7113 3) */
 };
 
-/* Classify frame; for IPv6 frames *src is the source address. Follows at
- * most 8 extension headers; a truncated header makes the frame FRAME_OTHER
- * only if no upper layer could be found (the kernel drops it anyway). */
+/* The rogue-RA guard (RFC 7113 3, and RFC 7610 5 for DHCPv6 servers): walks
+ * the whole IPv6 header chain, at most 8 extension headers, within the
+ * payload length. FRAME_RA, FRAME_DHCP6_SERVER and FRAME_BAD_CHAIN are to be
+ * dropped; FRAME_BAD_CHAIN is an IPv6 header cut short or not version 6, a
+ * chain cut short (a first fragment included: RFC 7112 5 wants the whole
+ * chain in it, upper-layer header and all), an unrecognised Next Header, or
+ * too many extension headers. A later fragment (offset not 0) is FRAME_IPV6:
+ * it has no upper-layer header to judge. *src is the IPv6 source when the
+ * IPv6 header is there, :: otherwise. */
 enum frame_kind frame_classify(const uint8_t *buf, size_t len, struct in6_addr *src);
+
+/* What a site may send at layer 2 (the server side): untagged Ethernet II
+ * (RFC 894) carrying IPv6, ARP or IPv4. Nothing else has a use on a site's
+ * tap: not another ethertype, not an 802.1Q tag (a priority tag, VLAN 0,
+ * would be taken as untagged by the kernel past the server's own checks),
+ * not an 802.3 length field (LLC, STP). */
+enum frame_l2 {
+	FRAME_L2_REFUSED,       /* anything else, or an ARP or IPv4 header that does not check out */
+	FRAME_L2_IPV6,          /* untagged IPv6: frame_classify judges the rest */
+	FRAME_L2_ARP,           /* ARP for IPv4 over Ethernet (RFC 826), request or reply */
+	FRAME_L2_IPV4,          /* IPv4 (RFC 791): version 4, IHL >= 5, total length in the frame */
+};
+enum frame_l2 frame_classify_l2(const uint8_t *buf, size_t len);
 
 /* RFC 4443 3.2: an ICMPv6 Packet Too Big answering the IPv6 frame in buf,
  * addressed back to its sender (Ethernet and IP addresses swapped, the

@@ -37,6 +37,8 @@ tunnel_drop_name(enum tunnel_drop d)
 		[DROP_BAD_NDP] = "bad_ndp",
 		[DROP_TAP] = "tap_write",
 		[DROP_SEND] = "udp_send",
+		[DROP_HEADER_CHAIN] = "bad_header_chain",
+		[DROP_ETHERTYPE] = "bad_ethertype",
 	};
 
 	return d < DROP_MAX && names[d] != NULL ? names[d] : "unknown";

@@ -45,6 +45,8 @@ enum tunnel_drop {
 	DROP_BAD_NDP,           /* invalid neighbor discovery message (RFC 4861 6.1, 7.1) */
 	DROP_TAP,               /* tap write failed */
 	DROP_SEND,              /* UDP send refused */
+	DROP_HEADER_CHAIN,      /* IPv6 header chain the RA guard cannot clear (RFC 7113 3) */
+	DROP_ETHERTYPE,         /* from a site: not untagged IPv6, ARP or IPv4, or a bad ARP/IPv4 header */
 	DROP_MAX
 };
 

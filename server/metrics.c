@@ -2,7 +2,22 @@
  * metrics-listen, served by libevent's HTTP server. Every family is written
  * whole, with its HELP and TYPE, before the next: what `promtool check
  * metrics` asks for. Peer names are [A-Za-z0-9_.-], so label values need no
- * escaping. */
+ * escaping.
+ *
+ * Whoever reaches the port is a stranger, so the server has limits: GET and
+ * HEAD only (405 otherwise), no request body, METRICS_HEADERS_MAX bytes of
+ * request line and headers (413 beyond), METRICS_IDLE_S seconds without a
+ * byte either way, METRICS_LIFE_MS for a connection whatever it does (a
+ * header sent a byte at a time is never idle), and METRICS_CONNS_MAX
+ * connections at once. libevent 2.1 (Debian 12 has 2.1.12) has a setting
+ * for each but the last: evhttp_set_max_connections and
+ * evhttp_set_newreqcb came with 2.2. So connections are counted here:
+ * evhttp_set_bevcb hands us the bufferevent of each one accepted, evhttp
+ * then makes it its connection's (the bufferevent's callback argument is
+ * the evhttp_connection), and a close callback on that connection gives
+ * the slot back. At the limit the oldest connection is closed for the new
+ * one: a hundred idle connections cannot keep a scrape out, they only
+ * take each other's place. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -15,6 +30,8 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 
 #include "metrics.h"
@@ -23,10 +40,25 @@
 #include "site.h"
 #include "util.h"
 
+#define METRICS_CONNS_MAX       16      /* connections at once; the oldest goes for a new one */
+#define METRICS_HEADERS_MAX     8192    /* request line and headers, bytes */
+#define METRICS_IDLE_S          5       /* nothing read or written for this long: closed */
+#define METRICS_LIFE_MS         10000   /* no connection lasts longer (a scrape takes milliseconds) */
+
+struct metrics_conn {
+	struct bufferevent *bev;                /* NULL: the slot is free */
+	struct evhttp_connection *evcon;        /* NULL until metrics_adopt */
+	uint64_t since_ms;
+};
+
 struct metrics {
 	struct engine *e;
 	struct evhttp *http;
 	uint64_t start_wall;
+	struct event *adopt;    /* made active for each new connection */
+	struct event *reap;     /* every second while there are connections */
+	struct metrics_conn conns[METRICS_CONNS_MAX];
+	size_t n_conns;
 };
 
 static void
@@ -129,32 +161,184 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 	}
 }
 
+/* Send body b with its type. RFC 9110 9.3.2: the answer to HEAD has the
+ * header fields of the answer to GET and no content; libevent 2.1 would
+ * send the content all the same, so it is left out here, its length kept. */
+static void
+metrics_reply(struct evhttp_request *req, int code, const char *reason, const char *type, struct evbuffer *b)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", type);
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%zu", evbuffer_get_length(b));
+		evhttp_add_header(h, "Content-Length", n);
+		evhttp_send_reply(req, code, reason, NULL);
+		return;
+	}
+	evhttp_send_reply(req, code, reason, b);
+}
+
 static void
 metrics_request(struct evhttp_request *req, void *arg)
 {
 	struct metrics *m = arg;
 	struct evbuffer *b;
 
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
-		evhttp_send_error(req, 405, "only GET");
-		return;
-	}
 	if ((b = evbuffer_new()) == NULL) {
 		evhttp_send_error(req, 500, "out of memory");
 		return;
 	}
-	metrics_write(m, b);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	    "text/plain; version=0.0.4; charset=utf-8");
-	evhttp_send_reply(req, 200, "OK", b);
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_GET:
+	case EVHTTP_REQ_HEAD:
+		metrics_write(m, b);
+		metrics_reply(req, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", b);
+		break;
+	default:
+		/* RFC 9110 15.5.6: a 405 lists the methods the resource allows
+		 * (evhttp_send_error would drop that header) */
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		evbuffer_add_printf(b, "only GET and HEAD\n");
+		metrics_reply(req, 405, "Method Not Allowed", "text/plain; charset=utf-8", b);
+		break;
+	}
 	evbuffer_free(b);
 }
 
 static void
 metrics_other(struct evhttp_request *req, void *arg)
 {
+	struct evbuffer *b = evbuffer_new();
+
 	(void)arg;
-	evhttp_send_error(req, 404, "try /metrics");
+	if (b == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	evbuffer_add_printf(b, "try /metrics\n");
+	metrics_reply(req, 404, "Not Found", "text/plain; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* evhttp frees a connection: its slot is free again. */
+static void
+metrics_conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct metrics *m = arg;
+
+	for (size_t i = 0; i < METRICS_CONNS_MAX; i++)
+		if (m->conns[i].bev != NULL && m->conns[i].evcon == evcon) {
+			memset(&m->conns[i], 0, sizeof(m->conns[i]));
+			m->n_conns--;
+			return;
+		}
+}
+
+/* Connections metrics_bevcb saw, now set up by evhttp: each gets the close
+ * callback, and our hold on its bufferevent ends. The hold is there for
+ * evhttp's error paths, which free a new connection before we see it: its
+ * callbacks are then cleared, and the memory is still ours to look at. */
+static void
+metrics_adopt(struct metrics *m)
+{
+	for (size_t i = 0; i < METRICS_CONNS_MAX; i++) {
+		struct metrics_conn *c = &m->conns[i];
+		bufferevent_data_cb readcb;
+		void *cbarg;
+
+		if (c->bev == NULL || c->evcon != NULL)
+			continue;
+		bufferevent_getcb(c->bev, &readcb, NULL, NULL, &cbarg);
+		bufferevent_decref(c->bev);
+		if (readcb == NULL) {
+			memset(c, 0, sizeof(*c));
+			m->n_conns--;
+			continue;
+		}
+		c->evcon = cbarg;
+		evhttp_connection_set_closecb(c->evcon, metrics_conn_closed, m);
+	}
+}
+
+static void
+metrics_adopt_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	metrics_adopt(arg);
+}
+
+/* Close an adopted connection. The close callback frees its slot; should
+ * evhttp not call it (it does for every connection it accepted), the slot
+ * is freed here all the same. */
+static void
+metrics_drop(struct metrics *m, struct metrics_conn *c)
+{
+	struct evhttp_connection *evcon = c->evcon;
+
+	evhttp_connection_free(evcon);
+	if (c->bev != NULL && c->evcon == evcon) {
+		memset(c, 0, sizeof(*c));
+		m->n_conns--;
+	}
+}
+
+static void
+metrics_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct metrics *m = arg;
+	uint64_t now = util_now_ms();
+
+	(void)fd;
+	(void)what;
+	metrics_adopt(m);
+	for (size_t i = 0; i < METRICS_CONNS_MAX; i++)
+		if (m->conns[i].evcon != NULL && now - m->conns[i].since_ms >= METRICS_LIFE_MS)
+			metrics_drop(m, &m->conns[i]);
+	if (m->n_conns > 0)
+		evtimer_add(m->reap, &(struct timeval){ .tv_sec = 1 });
+}
+
+/* evhttp accepted a connection and asks for its bufferevent. */
+static struct bufferevent *
+metrics_bevcb(struct event_base *base, void *arg)
+{
+	struct metrics *m = arg;
+	struct metrics_conn *c = NULL;
+	struct bufferevent *bev;
+
+	/* the connections accepted before this one are evhttp's by now */
+	metrics_adopt(m);
+	if (m->n_conns == METRICS_CONNS_MAX) {
+		struct metrics_conn *oldest = &m->conns[0];
+
+		for (size_t i = 1; i < METRICS_CONNS_MAX; i++)
+			if (m->conns[i].since_ms < oldest->since_ms)
+				oldest = &m->conns[i];
+		metrics_drop(m, oldest);
+	}
+	/* what evhttp makes when we do not: no fd yet, closed by evhttp.
+	 * NULL lets evhttp try itself, uncounted, as it would when out of
+	 * memory anyway */
+	if ((bev = bufferevent_socket_new(base, -1, 0)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < METRICS_CONNS_MAX && c == NULL; i++)
+		if (m->conns[i].bev == NULL)
+			c = &m->conns[i];
+	if (c == NULL)          /* cannot be: the oldest just went */
+		return bev;
+	bufferevent_incref(bev);
+	c->bev = bev;
+	c->evcon = NULL;
+	c->since_ms = util_now_ms();
+	m->n_conns++;
+	event_active(m->adopt, EV_TIMEOUT, 0);
+	if (!evtimer_pending(m->reap, NULL))
+		evtimer_add(m->reap, &(struct timeval){ .tv_sec = 1 });
+	return bev;
 }
 
 struct metrics *
@@ -169,19 +353,37 @@ metrics_open(struct engine *e, int fd, char *err, size_t errlen)
 	}
 	m->e = e;
 	m->start_wall = (uint64_t)time(NULL);
+	if ((m->adopt = event_new(e->base, -1, 0, metrics_adopt_cb, m)) == NULL ||
+	    (m->reap = evtimer_new(e->base, metrics_reap_cb, m)) == NULL) {
+		snprintf(err, errlen, "metrics: out of memory");
+		goto fail;
+	}
 	if ((m->http = evhttp_new(e->base)) == NULL || evhttp_accept_socket(m->http, fd) != 0) {
 		snprintf(err, errlen, "metrics: libevent HTTP server failed");
 		if (m->http != NULL)
 			evhttp_free(m->http);
-		close(fd);
-		free(m);
-		return NULL;
+		goto fail;
 	}
-	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET);
-	evhttp_set_timeout(m->http, 10);
+	/* every method evhttp knows reaches metrics_request, which answers
+	 * 405 to all but GET and HEAD; no request has a body */
+	evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(m->http, METRICS_HEADERS_MAX);
+	evhttp_set_max_body_size(m->http, 0);
+	evhttp_set_timeout(m->http, METRICS_IDLE_S);
+	evhttp_set_bevcb(m->http, metrics_bevcb, m);
 	evhttp_set_cb(m->http, "/metrics", metrics_request, m);
 	evhttp_set_gencb(m->http, metrics_other, m);
 	return m;
+fail:
+	close(fd);
+	if (m->adopt != NULL)
+		event_free(m->adopt);
+	if (m->reap != NULL)
+		event_free(m->reap);
+	free(m);
+	return NULL;
 }
 
 void
@@ -189,6 +391,11 @@ metrics_close(struct metrics *m)
 {
 	if (m == NULL)
 		return;
-	evhttp_free(m->http);   /* closes the bound socket too */
+	/* connections not yet adopted hold a reference to their
+	 * bufferevent: adopt them, so evhttp_free frees them whole */
+	metrics_adopt(m);
+	evhttp_free(m->http);   /* closes the bound socket and the connections */
+	event_free(m->adopt);
+	event_free(m->reap);
 	free(m);
 }

@@ -287,12 +287,20 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now,
 	enum ndp_err e;
 
 	memset(v, 0, sizeof(*v));
+	/* untagged IPv6, ARP and IPv4 only: nothing else has a use on the tap */
+	if (frame_classify_l2(frame, len) == FRAME_L2_REFUSED) {
+		v->drop = DROP_ETHERTYPE;
+		return;
+	}
 	switch (frame_classify(frame, len, &src)) {
 	case FRAME_RA:
 	case FRAME_DHCP6_SERVER:
 		v->drop = DROP_ROGUE_RA;
 		return;
-	case FRAME_OTHER:
+	case FRAME_BAD_CHAIN:
+		v->drop = DROP_HEADER_CHAIN;
+		return;
+	case FRAME_OTHER:       /* ARP or IPv4, checked just above */
 		return;
 	case FRAME_IPV6:
 		break;

@@ -15,6 +15,11 @@ wait_for() { # wait_for TENTHS COMMAND...: poll until COMMAND succeeds
 	return 1
 }
 quiet() { "$@" > /dev/null 2>&1; }
+# pcap_count FILE [FILTER]: how many packets of a capture match FILTER;
+# nothing at all when tcpdump cannot read the capture, so 0 means 0
+pcap_count() { local o; o=$(tcpdump -n -r "$1" ${2:+"$2"} 2> /dev/null) || return 1; grep -c . <<< "$o"; }
+# link_gone NS DEV: the links of NS can be listed, and DEV is not one
+link_gone() { local l; l=$(ip -n "$1" -o link show) && ! grep -qE "^[0-9]+: $2[@:]" <<< "$l"; }
 show_json() { "$B/cli/v6ext" -s "$1" show --json; }
 json_get() { # json_get SOCKET PYTHON-EXPR (j is the reply)
 	/usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print($2)" < <(show_json "$1")

@@ -153,3 +153,5 @@ site_start_clients() { site_start_client 1 && site_start_client 2; }
 peer_up() { [ "$(json_get "$1" "j['peers'][$2]['session']")" = up ]; }
 # a VM's default route learnt from our RA
 has_default() { ip -n "$1" -6 route show default | grep -q 'via fe80::'; }
+# lacks_default NS: its routes can be read, and none is that default route
+lacks_default() { local r; r=$(ip -n "$1" -6 route show default) && ! grep -q 'via fe80::' <<< "$r"; }

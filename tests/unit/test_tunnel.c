@@ -5,7 +5,8 @@
  * handshake payloads picks AES-256-GCM only when both sides allow it
  * (docs/PROTOCOL.md section 3); otherwise, and for old peers that send 0,
  * ChaCha20-Poly1305. Unknown bits are ignored. AES-256-GCM cases are
- * skipped, with the reason printed, on a CPU without AES-NI and PCLMUL. */
+ * skipped, with the reason printed, on a CPU without AES-NI and PCLMUL.
+ * And every drop reason has a name. */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -297,10 +298,32 @@ test_rekey_changes_cipher(void **state)
 	world_wipe(&w);
 }
 
+/* Every drop reason has a name of its own: `v6ext show` and the metrics
+ * print counters by it, and a reason added without one would print
+ * "unknown". */
+static void
+test_drop_names(void **state)
+{
+	(void)state;
+	for (int i = 0; i < DROP_MAX; i++) {
+		const char *a = tunnel_drop_name((enum tunnel_drop)i);
+
+		assert_non_null(a);
+		if (a[0] == '\0' || strcmp(a, "unknown") == 0)
+			fail_msg("reason %d has no name", i);
+		for (int j = 0; j < i; j++)
+			if (strcmp(a, tunnel_drop_name((enum tunnel_drop)j)) == 0)
+				fail_msg("reasons %d and %d are both \"%s\"", j, i, a);
+	}
+	assert_string_equal(tunnel_drop_name(DROP_MAX), "unknown");
+	assert_string_equal(tunnel_drop_name(DROP_HEADER_CHAIN), "bad_header_chain");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_drop_names),
 		cmocka_unit_test(test_both_allow),
 		cmocka_unit_test(test_client_offers_server_lacks),
 		cmocka_unit_test(test_server_would_client_does_not_offer),

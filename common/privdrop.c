@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
@@ -68,7 +69,9 @@ privdrop_to(const char *user, uint32_t keep, const char *const *paths, char *err
 		}
 	}
 	for (size_t i = 0; uid != 0 && paths != NULL && paths[i] != NULL; i++) {
-		if (chown(paths[i], uid, gid) != 0 && errno != ENOENT) {
+		/* never through a link: one planted at a path would hand its
+		 * target (say /etc/shadow) to the user */
+		if (fchownat(AT_FDCWD, paths[i], uid, gid, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT) {
 			snprintf(err, errlen, "%s: chown to %s: %s", paths[i], user, strerror(errno));
 			return -1;
 		}

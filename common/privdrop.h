@@ -15,8 +15,9 @@
 int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen);
 /* Drop to user (NULL or "": stay uid 0) keeping only the two capabilities,
  * and check that it took. Before that, hand user the files it must write
- * later: each path of the NULL-terminated list that exists (state-dir and
- * its files, the control socket). -1 with why in err. */
+ * later: each path of the NULL-terminated list that exists. A symbolic
+ * link at a path is changed itself, never its target; the directories on
+ * the way must be root's, or a user could swap one. -1 with why in err. */
 int privdrop(const char *user, const char *const *paths, char *err, size_t errlen);
 /* The same with another set of capabilities to keep (a mask of 1 << CAP_*,
  * the first 32 only). */

@@ -13,6 +13,7 @@
 #include "dhcp6.h"
 #include "dhcp6_server.h"
 #include "lease.h"
+#include "statefile.h"
 #include "hosts.h"
 #include "prefix.h"
 #include "tap.h"
@@ -70,6 +71,7 @@ struct server {
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
 	struct metrics *metrics;        /* NULL without metrics-listen */
 	struct leases leases;           /* DHCPv6 bindings of every site */
+	struct statefile_dir state;     /* state-dir, opened by state_open */
 	uint8_t duid[DHCP6_SERVER_DUID_LEN];
 	uint64_t next_expire_ms;        /* next sweep of expired leases */
 	bool leases_dirty;              /* written at the next tick: one fsync a second at most */

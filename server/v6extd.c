@@ -370,7 +370,7 @@ server_save_leases(struct server *srv)
 {
 	char err[512];
 
-	if (leases_save(srv->conf.state_dir, &srv->leases, err, sizeof(err)) != 0)
+	if (leases_save(&srv->state, &srv->leases, err, sizeof(err)) != 0)
 		log_warnx("DHCPv6: %s", err);
 }
 
@@ -851,7 +851,7 @@ server_assign(struct server *srv, const struct conf_server *c, struct alloc *a, 
 	if (server_used(srv, used, &n_used, err, errlen) != 0 ||
 	    alloc_assign(a, c->peers, c->n_peers, &srv->prefix, used, n_used, out, &changed, err, errlen) != 0)
 		return -1;
-	return changed ? alloc_save(c->state_dir, a, err, errlen) : 0;
+	return changed ? alloc_save(&srv->state, a, err, errlen) : 0;
 }
 
 /* Settings a reload cannot change under running sites. */
@@ -945,7 +945,7 @@ server_reload(struct server *srv, char *err, size_t errlen)
 	if (server_merge_runtime(&nc, &na, err, errlen) != 0 ||
 	    (idx = calloc(nc.n_peers + 1, sizeof(*idx))) == NULL ||
 	    server_assign(srv, &nc, &na, idx, err, errlen) != 0 ||
-	    alloc_save(nc.state_dir, &na, err, errlen) != 0) {
+	    alloc_save(&srv->state, &na, err, errlen) != 0) {
 		if (idx == NULL)
 			snprintf(err, errlen, "out of memory");
 		alloc_free(&na);
@@ -1061,7 +1061,7 @@ server_peer_add(struct server *srv, const char *name, const char *b64, const cha
 	}
 	if (server_assign(srv, &srv->conf, &na, idx, err, errlen) != 0 ||
 	    alloc_set_runtime(&na, name, p.public_key) != 0 ||
-	    alloc_save(srv->conf.state_dir, &na, err, errlen) != 0) {
+	    alloc_save(&srv->state, &na, err, errlen) != 0) {
 		alloc_free(&na);
 		free(idx);
 		srv->conf.n_peers--;
@@ -1076,7 +1076,7 @@ server_peer_add(struct server *srv, const char *name, const char *b64, const cha
 		srv->conf.n_peers--;
 		/* the peer is not kept: the state file must not bring it back */
 		(void)alloc_set_runtime(&srv->alloc, name, NULL);
-		if (alloc_save(srv->conf.state_dir, &srv->alloc, serr, sizeof(serr)) != 0)
+		if (alloc_save(&srv->state, &srv->alloc, serr, sizeof(serr)) != 0)
 			log_warnx("peer %s: %s", name, serr);
 		snprintf(err, errlen, "peer %s: the site could not start (see the daemon's log)", name);
 		return EIO;
@@ -1109,7 +1109,7 @@ server_peer_remove(struct server *srv, const char *name, struct evbuffer *out, c
 		return EPERM;
 	}
 	(void)alloc_set_runtime(&srv->alloc, name, NULL);
-	if (alloc_save(srv->conf.state_dir, &srv->alloc, err, errlen) != 0) {
+	if (alloc_save(&srv->state, &srv->alloc, err, errlen) != 0) {
 		(void)alloc_set_runtime(&srv->alloc, name, p->public_key);
 		return EIO;
 	}
@@ -1186,16 +1186,11 @@ server_upstream(struct server *srv, char *err, size_t errlen)
 static int
 server_drop_privileges(struct server *srv, char *err, size_t errlen)
 {
-	const char *dir = srv->conf.state_dir;
-	char alloc_path[PATH_MAX], lease_path[PATH_MAX];
-	const char *paths[] = { dir, alloc_path, lease_path, srv->conf.control_socket, NULL };
+	/* Until the privileged parent does the writing, the directory (not its
+	 * files: a write replaces them) goes to the user, and
+	 * statefile_dir_open takes it back at the next start. */
+	const char *paths[] = { srv->state.path, srv->conf.control_socket, NULL };
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	snprintf(alloc_path, sizeof(alloc_path), "%s/%s", dir, ALLOC_FILE);
-	snprintf(lease_path, sizeof(lease_path), "%s/%s", dir, LEASE_FILE);
 	/* as another user, /dev/net/tun may be out of reach for peer add */
 	if (srv->conf.user[0] != '\0' && tap_helper_start() != 0) {
 		snprintf(err, errlen, "tap helper: %s", strerror(errno));
@@ -1243,7 +1238,7 @@ main(int argc, char **argv)
 	bool check_only = false, foreground = false;
 	char err[CONF_ERR_LEN];
 	uint8_t priv[KEY_LEN];
-	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	int verbose = 0, ch, rc, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	uint64_t *idx;
 	struct timeval one = { 1, 0 };
 
@@ -1330,9 +1325,13 @@ main(int argc, char **argv)
 	alloc_init(&srv.alloc, srv.conf.sub_prefix_len);
 	leases_init(&srv.leases);
 	dhcp6_server_duid(srv.resp.pub, srv.duid);
-	if (leases_load(srv.conf.state_dir, &srv.leases, err, sizeof(err)) != 0)
+	/* a missing file is still an empty table here */
+	if (statefile_dir_open(&srv.state, srv.conf.state_dir, err, sizeof(err)) != 0 ||
+	    ((rc = leases_load(&srv.state, &srv.leases, err, sizeof(err))) != 0 && rc != ENOENT))
 		fatalx("%s", err);
-	if (alloc_load(srv.conf.state_dir, &srv.alloc, err, sizeof(err)) != 0 ||
+	if ((rc = alloc_load(&srv.state, &srv.alloc, err, sizeof(err))) != 0 && rc != ENOENT)
+		fatalx("%s", err);
+	if (
 	    server_merge_runtime(&srv.conf, &srv.alloc, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	free(idx);
@@ -1374,6 +1373,7 @@ main(int argc, char **argv)
 			site_remove(&srv, srv.sites[i], false);
 	alloc_free(&srv.alloc);
 	leases_free(&srv.leases);
+	statefile_dir_close(&srv.state);
 	free(srv.sites);
 	ctl_close(srv.ctl);
 	for (int i = 0; i < 3; i++)

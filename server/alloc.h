@@ -60,9 +60,10 @@ int alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size
  * length in *outlen). -1 when out of memory. */
 int alloc_build(const struct alloc *a, char **out, size_t *outlen);
 
-/* Read state-dir/sub-prefixes into a. A file that is missing (ENOENT),
- * cannot be read or parsed, or was written for another sub-prefix length is
- * an error: an errno and "state-dir PATH: sub-prefixes: why" in err. */
+/* Read state-dir/sub-prefixes into a. A file that is missing (ENOENT:
+ * statefile_start has made it, so it was lost), cannot be read or parsed,
+ * or was written for another sub-prefix length is an error: an errno and
+ * "state-dir PATH: sub-prefixes: why" in err. */
 int alloc_load(const struct statefile_dir *d, struct alloc *a, char *err, size_t errlen);
 /* Replace state-dir/sub-prefixes with a (statefile_write): 0 or an errno. */
 int alloc_save(const struct statefile_dir *d, const struct alloc *a, char *err, size_t errlen);

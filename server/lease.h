@@ -78,7 +78,8 @@ size_t lease_expire(struct leases *l, uint64_t now);
 int leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t errlen);
 int leases_build(const struct leases *l, char **out, size_t *outlen);
 /* state-dir/leases, through statefile: 0 or an errno, with "state-dir
- * PATH: leases: why" in err; ENOENT for a missing file. */
+ * PATH: leases: why" in err. A missing file (ENOENT) is an error, as
+ * statefile_start has made it: it was lost. */
 int leases_load(const struct statefile_dir *d, struct leases *l, char *err, size_t errlen);
 int leases_save(const struct statefile_dir *d, const struct leases *l, char *err, size_t errlen);
 

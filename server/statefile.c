@@ -1,5 +1,6 @@
 /* statefile: whole-file reads and atomic replacement in state-dir, relative
- * to a directory descriptor. */
+ * to a directory descriptor; the start-up census of what the directory
+ * holds. */
 #include "config.h"
 
 #include <dirent.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "statefile.h"
 
+#define STATEFILE_MAGIC    "v6ext-state 1"
 #define STATEFILE_TMP      ".tmp-"     /* ".NAME.tmp-HEX": a write in progress */
 #define STATEFILE_TRIES    8           /* random temporary names tried */
 #define STATEFILE_RETRY_MS 1000u
@@ -471,4 +473,245 @@ statefile_save_done(struct statefile_saves *s, const char *name, int rc, const c
 	s->failures++;
 	s->next_ms = now_ms + ((uint64_t)STATEFILE_RETRY_MS << shift);
 	return rc;
+}
+
+/* ------------------------------------------------------------ start-up */
+
+enum statefile_census
+statefile_census(const struct statefile_kind *kinds, size_t n, bool manifest, const bool *listed,
+    const bool *exists, enum statefile_action *action)
+{
+	bool any = false, lost = false;
+
+	for (size_t i = 0; i < n; i++)
+		any |= exists[i];
+	if (!manifest && !any) {
+		for (size_t i = 0; i < n; i++)
+			action[i] = STATEFILE_CREATE;
+		return STATEFILE_FIRST;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (exists[i])
+			action[i] = STATEFILE_KEEP;
+		else if (manifest ? !listed[i] : kinds[i].optional_before)
+			action[i] = STATEFILE_CREATE;   /* new in this version, or never written before */
+		else
+			action[i] = STATEFILE_LOST;
+		lost |= action[i] == STATEFILE_LOST;
+	}
+	return lost ? STATEFILE_MISSING : STATEFILE_READY;
+}
+
+static int statefile_manifest_error(char *err, size_t errlen, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+statefile_manifest_error(char *err, size_t errlen, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "line %u: ", line);
+
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int
+statefile_manifest_parse(const uint8_t *buf, size_t len, char names[][STATEFILE_NAME_MAX + 1], size_t *n,
+    char *err, size_t errlen)
+{
+	const char *p = (const char *)buf;
+	size_t rem = len;
+	unsigned line = 0;
+	bool ended = false;
+
+	*n = 0;
+	while (rem > 0) {
+		const char *nl = memchr(p, '\n', rem);
+		size_t ll;
+		char text[64];
+
+		line++;
+		if (nl == NULL)
+			return statefile_manifest_error(err, errlen, line, "no newline: the file was cut short");
+		ll = (size_t)(nl - p);
+		if (ll >= sizeof(text) || memchr(p, '\0', ll) != NULL)
+			return statefile_manifest_error(err, errlen, line, "not a manifest line");
+		memcpy(text, p, ll);
+		text[ll] = '\0';
+		p = nl + 1;
+		rem -= ll + 1;
+		if (ended)
+			return statefile_manifest_error(err, errlen, line, "text after end");
+		if (line == 1) {
+			if (strcmp(text, STATEFILE_MAGIC) != 0)
+				return statefile_manifest_error(err, errlen, line, "not a v6ext manifest (want \""
+				    STATEFILE_MAGIC "\")");
+		} else if (strncmp(text, "file ", 5) == 0) {
+			const char *name = text + 5;
+
+			if (!statefile_name_ok(name))
+				return statefile_manifest_error(err, errlen, line, "'%s' is not a state file name", name);
+			for (size_t i = 0; i < *n; i++)
+				if (strcmp(names[i], name) == 0)
+					return statefile_manifest_error(err, errlen, line, "%s twice", name);
+			if (*n == STATEFILE_KINDS_MAX)
+				return statefile_manifest_error(err, errlen, line, "more than %d files",
+				    STATEFILE_KINDS_MAX);
+			snprintf(names[(*n)++], STATEFILE_NAME_MAX + 1, "%s", name);
+		} else {
+			char count[24];
+
+			snprintf(count, sizeof(count), "end %zu", *n);
+			if (strcmp(text, count) != 0)
+				return statefile_manifest_error(err, errlen, line, "want \"file NAME\" or \"%s\"", count);
+			ended = true;
+		}
+	}
+	if (!ended)
+		return statefile_manifest_error(err, errlen, line + 1, "no end line: the file was cut short");
+	return 0;
+}
+
+int
+statefile_manifest_build(const char *const *names, size_t n, char **out, size_t *len)
+{
+	size_t cap = sizeof(STATEFILE_MAGIC "\nend \n") + 24 + n * (STATEFILE_NAME_MAX + 6);
+	char *buf = malloc(cap), *p = buf;
+
+	if (buf == NULL)
+		return -1;
+	p += sprintf(p, "%s\n", STATEFILE_MAGIC);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "file %.*s\n", STATEFILE_NAME_MAX, names[i]);
+	p += sprintf(p, "end %zu\n", n);
+	*out = buf;
+	*len = (size_t)(p - buf);
+	return 0;
+}
+
+/* "a, b and c" of the kinds whose action is want; returns how many. */
+static size_t
+statefile_list(char *out, size_t outlen, const struct statefile_kind *kinds, size_t n,
+    const enum statefile_action *action, enum statefile_action want)
+{
+	size_t total = 0, k = 0, used = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += action[i] == want;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < outlen; i++) {
+		if (action[i] != want)
+			continue;
+		k++;
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s", k == 1 ? "" : k == total ? " and " : ", ",
+		    kinds[i].name);
+	}
+	return total;
+}
+
+/* The manifest: what it listed (names this version does not know stay
+ * listed, for a later upgrade) and every kind of this version. */
+static int
+statefile_manifest_write(const struct statefile_dir *d, const struct statefile_kind *kinds, size_t n,
+    char listed[][STATEFILE_NAME_MAX + 1], size_t n_listed, char *err, size_t errlen)
+{
+	const char *names[2 * STATEFILE_KINDS_MAX];
+	size_t k = 0;
+	char *text;
+	size_t len;
+	int rc;
+
+	for (size_t i = 0; i < n_listed; i++)
+		names[k++] = listed[i];
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+
+		for (size_t j = 0; j < n_listed && !have; j++)
+			have = strcmp(listed[j], kinds[i].name) == 0;
+		if (!have)
+			names[k++] = kinds[i].name;
+	}
+	if (k > STATEFILE_KINDS_MAX)
+		return statefile_fail(d, EINVAL, err, errlen, STATEFILE_MANIFEST ": more than %d files",
+		    STATEFILE_KINDS_MAX);
+	if (statefile_manifest_build(names, k, &text, &len) != 0)
+		return statefile_fail(d, ENOMEM, err, errlen, STATEFILE_MANIFEST ": out of memory");
+	rc = statefile_write(d, STATEFILE_MANIFEST, text, len, err, errlen);
+	free(text);
+	return rc;
+}
+
+int
+statefile_start(const struct statefile_dir *d, const struct statefile_kind *kinds, size_t n, size_t *created,
+    char *err, size_t errlen)
+{
+	char listed_names[STATEFILE_KINDS_MAX][STATEFILE_NAME_MAX + 1], what[256], why[128];
+	bool listed[STATEFILE_KINDS_MAX] = { false }, exists[STATEFILE_KINDS_MAX] = { false }, relist = false;
+	enum statefile_action action[STATEFILE_KINDS_MAX];
+	enum statefile_census census;
+	size_t n_listed = 0, made = 0;
+	bool manifest;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if (created != NULL)
+		*created = 0;
+	if (n > STATEFILE_KINDS_MAX)
+		return statefile_fail(d, EINVAL, err, errlen, "more than %d kinds of state file", STATEFILE_KINDS_MAX);
+	rc = statefile_read(d, STATEFILE_MANIFEST, STATEFILE_MANIFEST_MAX, &buf, &len, err, errlen);
+	if (rc != 0 && rc != ENOENT)
+		return rc;
+	if ((manifest = rc == 0)) {
+		rc = statefile_manifest_parse(buf, len, listed_names, &n_listed, why, sizeof(why));
+		free(buf);
+		if (rc != 0)
+			return statefile_fail(d, EINVAL, err, errlen, STATEFILE_MANIFEST ": %s", why);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		for (size_t j = 0; j < n_listed && !listed[i]; j++)
+			listed[i] = strcmp(listed_names[j], kinds[i].name) == 0;
+		relist |= !listed[i];
+		/* a link or a fifo counts as there: reading it then says what is wrong */
+		exists[i] = fstatat(d->fd, kinds[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (!exists[i] && errno != ENOENT)
+			return statefile_fail(d, errno, err, errlen, "%s: %s", kinds[i].name, strerror(errno));
+	}
+	census = statefile_census(kinds, n, manifest, listed, exists, action);
+	if (census == STATEFILE_MISSING) {
+		bool many = statefile_list(what, sizeof(what), kinds, n, action, STATEFILE_LOST) > 1;
+
+		return statefile_fail(d, ENOENT, err, errlen, "%s %s missing, though %s; restore %s from a backup,"
+		    " or, to start afresh (sites with sub-prefix = auto may get other sub-prefixes), move the"
+		    " directory away: mv %s %s.old", what, many ? "are" : "is",
+		    manifest ? (many ? "the manifest lists them" : "the manifest lists it") : "other state files are there",
+		    many ? "them" : "it", d->path, d->path);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (action[i] != STATEFILE_CREATE)
+			continue;
+		if ((rc = statefile_write(d, kinds[i].name, kinds[i].empty, kinds[i].empty_len, err, errlen)) != 0)
+			return rc;
+		made++;
+	}
+	/* the manifest last: a crash before it leaves a directory that the
+	 * rules for one without a manifest take as it is */
+	if ((!manifest || relist) &&
+	    (rc = statefile_manifest_write(d, kinds, n, listed_names, n_listed, err, errlen)) != 0)
+		return rc;
+	if (made > 0) {
+		statefile_list(what, sizeof(what), kinds, n, action, STATEFILE_CREATE);
+		log_info("state-dir %s: %s: wrote %s, empty", d->path, census == STATEFILE_FIRST ? "first start" :
+		    manifest ? "new kinds of state" : "from a v6extd that wrote files only once it had something to keep",
+		    what);
+	}
+	if (created != NULL)
+		*created = made;
+	return 0;
 }

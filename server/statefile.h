@@ -22,6 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The file that lists what the directory holds (statefile_start). */
+#define STATEFILE_MANIFEST     "manifest"
+#define STATEFILE_MANIFEST_MAX 4096
+#define STATEFILE_KINDS_MAX    16          /* names a manifest may list */
 #define STATEFILE_NAME_MAX     32          /* [a-z0-9-], not starting with '-' */
 
 struct statefile_dir {
@@ -81,5 +85,61 @@ bool statefile_save_due(const struct statefile_saves *s, uint64_t now_ms);
 /* Record what a save of name returned (rc, its message in err) at now_ms
  * and log as above. Returns rc. */
 int statefile_save_done(struct statefile_saves *s, const char *name, int rc, const char *err, uint64_t now_ms);
+
+/* ------------------------------------------------------------ start-up
+ *
+ * A missing state file must not pass for a first start: a lost
+ * sub-prefixes would renumber every site without a word. So the first
+ * start writes every file the daemon keeps (empty where it has nothing to
+ * keep) and a manifest naming them; a later start refuses when a file the
+ * manifest names is gone. A kind added by a later version is not in an
+ * older manifest: it is created empty and added. A directory without a
+ * manifest but with files was written by a v6extd from before the
+ * manifest, which wrote a file only once it had something in it: there a
+ * missing file that may be legitimately absent (optional_before) is
+ * created empty, any other is missing. */
+struct statefile_kind {
+	const char *name;
+	const char *empty;              /* the text of an empty file of this kind */
+	size_t empty_len;
+	bool optional_before;           /* may be absent from a directory without a manifest */
+};
+
+enum statefile_census {
+	STATEFILE_READY,                /* every file it needs is there, or may be created */
+	STATEFILE_FIRST,                /* neither manifest nor files: the first start */
+	STATEFILE_MISSING,              /* a file the directory held is gone: refuse */
+};
+
+enum statefile_action {
+	STATEFILE_KEEP,                 /* there: load it */
+	STATEFILE_CREATE,               /* write it empty */
+	STATEFILE_LOST,                 /* gone: the reason to refuse */
+};
+
+/* The testable core: from whether a manifest exists, which kinds it lists
+ * (listed[i], all false without one) and which files exist, the outcome
+ * and what to do with each kind (action[i]). Touches nothing. */
+enum statefile_census statefile_census(const struct statefile_kind *kinds, size_t n, bool manifest,
+    const bool *listed, const bool *exists, enum statefile_action *action);
+
+/* Look at d, decide with statefile_census and act: create what must be
+ * created, then write the manifest. On STATEFILE_MISSING returns ENOENT with
+ * the missing files and the ways out in err. A manifest that cannot be read
+ * or parsed is an error too. *created (may be NULL) counts the files made. */
+int statefile_start(const struct statefile_dir *d, const struct statefile_kind *kinds, size_t n,
+    size_t *created, char *err, size_t errlen);
+
+/* The manifest text is a state file like the others:
+ *
+ *   v6ext-state 1
+ *   file sub-prefixes
+ *   file leases
+ *   end 2
+ *
+ * Parse it into names[] (*n of at most STATEFILE_KINDS_MAX), or build it. */
+int statefile_manifest_parse(const uint8_t *buf, size_t len, char names[][STATEFILE_NAME_MAX + 1], size_t *n,
+    char *err, size_t errlen);
+int statefile_manifest_build(const char *const *names, size_t n, char **out, size_t *len);
 
 #endif

@@ -35,6 +35,7 @@
 #include "ndproxy.h"
 #include "nl.h"
 #include "privdrop.h"
+#include "state.h"
 #include "server.h"
 #include "sysctl.h"
 #include "tap.h"
@@ -1238,7 +1239,7 @@ main(int argc, char **argv)
 	bool check_only = false, foreground = false;
 	char err[CONF_ERR_LEN];
 	uint8_t priv[KEY_LEN];
-	int verbose = 0, ch, rc, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	uint64_t *idx;
 	struct timeval one = { 1, 0 };
 
@@ -1325,13 +1326,10 @@ main(int argc, char **argv)
 	alloc_init(&srv.alloc, srv.conf.sub_prefix_len);
 	leases_init(&srv.leases);
 	dhcp6_server_duid(srv.resp.pub, srv.duid);
-	/* a missing file is still an empty table here */
-	if (statefile_dir_open(&srv.state, srv.conf.state_dir, err, sizeof(err)) != 0 ||
-	    ((rc = leases_load(&srv.state, &srv.leases, err, sizeof(err))) != 0 && rc != ENOENT))
+	if (state_open(&srv.state, srv.conf.state_dir, srv.conf.sub_prefix_len, err, sizeof(err)) != 0 ||
+	    leases_load(&srv.state, &srv.leases, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	if ((rc = alloc_load(&srv.state, &srv.alloc, err, sizeof(err))) != 0 && rc != ENOENT)
-		fatalx("%s", err);
-	if (
+	if (alloc_load(&srv.state, &srv.alloc, err, sizeof(err)) != 0 ||
 	    server_merge_runtime(&srv.conf, &srv.alloc, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	free(idx);

@@ -541,8 +541,9 @@ test_load_missing(void **state)
 
 	alloc_init(&a, 78);
 	fill_sites(&a);
-	/* the directory exists, the file does not: ENOENT, never an empty
-	 * alloc that would pass for one */
+	/* the directory exists, the file does not: an error, never an empty
+	 * alloc that would renumber every site (state_open writes the file
+	 * on a first start, so here it was lost) */
 	err[0] = '\0';
 	assert_int_equal(alloc_load(state_dir(t), &a, err, sizeof(err)), ENOENT);
 	assert_has(err, "state-dir ");

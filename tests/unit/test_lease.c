@@ -1007,8 +1007,8 @@ test_load_missing(void **state)
 
 	leases_init(&l);
 	fill(&l);
-	/* a directory without the file: ENOENT (the table is emptied all the
-	 * same) */
+	/* a directory without the file: an error, since state_open writes an
+	 * empty one on a first start (the table is emptied all the same) */
 	assert_int_equal(leases_load(state_dir(t), &l, err, sizeof(err)), ENOENT);
 	assert_has(err, LEASE_FILE ": missing");
 	assert_int_equal(l.n, 0);

@@ -8,7 +8,9 @@
  * are taken back from another uid and from a mode open to others; that a
  * full disk (a small tmpfs) comes back as ENOSPC, keeps the old file and
  * leaves no temporary file; that failed saves are logged and retried as
- * promised.
+ * promised; that statefile_census decides as its table says; and that
+ * statefile_start writes a first start whole, refuses a lost file with the
+ * way out, and takes in an older directory and a new kind of file.
  *
  * Tests that need root (chown, mount) say "# skipped ...: why" and pass
  * when not root: cmocka 1.1 reports skip() as "not ok # SKIP", which
@@ -33,6 +35,9 @@
 
 #include <cmocka.h>
 
+#include "alloc.h"
+#include "lease.h"
+#include "state.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -498,6 +503,263 @@ test_saves(void **state)
 	assert_true(statefile_save_due(&s, 0));
 }
 
+/* ----------------------------------------------------------------- census */
+
+static const struct statefile_kind kinds3[] = {
+	{ .name = "a", .empty = "A0\n", .empty_len = 3, .optional_before = false },
+	{ .name = "b", .empty = "B0\n", .empty_len = 3, .optional_before = true },
+	{ .name = "c", .empty = "C0\n", .empty_len = 3, .optional_before = true },
+};
+
+#define K STATEFILE_KEEP
+#define C STATEFILE_CREATE
+#define L STATEFILE_LOST
+
+static void
+test_census(void **state)
+{
+	static const struct {
+		bool manifest;
+		bool listed[3], exists[3];
+		enum statefile_census want;
+		enum statefile_action act[3];
+	} t[] = {
+		/*  1 nothing at all: the first start */
+		{ false, { 0, 0, 0 }, { 0, 0, 0 }, STATEFILE_FIRST, { C, C, C } },
+		/*  2 all listed, all there */
+		{ true, { 1, 1, 1 }, { 1, 1, 1 }, STATEFILE_READY, { K, K, K } },
+		/*  3 one listed file gone */
+		{ true, { 1, 1, 1 }, { 1, 0, 1 }, STATEFILE_MISSING, { K, L, K } },
+		/*  4 a manifest and nothing else: every file gone, not a first start */
+		{ true, { 1, 1, 1 }, { 0, 0, 0 }, STATEFILE_MISSING, { L, L, L } },
+		/*  5 c is new in this version */
+		{ true, { 1, 1, 0 }, { 1, 1, 0 }, STATEFILE_READY, { K, K, C } },
+		/*  6 c there but not listed (a crash before the manifest was written) */
+		{ true, { 1, 1, 0 }, { 1, 1, 1 }, STATEFILE_READY, { K, K, K } },
+		/*  7 before the manifest: sub-prefixes alone is normal */
+		{ false, { 0, 0, 0 }, { 1, 0, 0 }, STATEFILE_READY, { K, C, C } },
+		/*  8 before the manifest: b without a is a lost a */
+		{ false, { 0, 0, 0 }, { 0, 1, 0 }, STATEFILE_MISSING, { L, K, C } },
+		/*  9 before the manifest, both old files */
+		{ false, { 0, 0, 0 }, { 1, 1, 0 }, STATEFILE_READY, { K, K, C } },
+		/* 10 an empty manifest: every kind is new */
+		{ true, { 0, 0, 0 }, { 0, 0, 0 }, STATEFILE_READY, { C, C, C } },
+		/* 11 a listed file gone while an unlisted one is there */
+		{ true, { 1, 0, 0 }, { 0, 1, 0 }, STATEFILE_MISSING, { L, K, C } },
+		/* 12 only the optional ones listed and gone */
+		{ true, { 1, 1, 1 }, { 1, 0, 0 }, STATEFILE_MISSING, { K, L, L } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		enum statefile_action act[3];
+		enum statefile_census got = statefile_census(kinds3, 3, t[i].manifest, t[i].listed, t[i].exists, act);
+
+		if (got != t[i].want)
+			fail_msg("row %zu: census %d, want %d", i + 1, (int)got, (int)t[i].want);
+		for (size_t k = 0; k < 3; k++)
+			if (act[k] != t[i].act[k])
+				fail_msg("row %zu: %s: action %d, want %d", i + 1, kinds3[k].name, (int)act[k],
+				    (int)t[i].act[k]);
+	}
+}
+
+#undef K
+#undef C
+#undef L
+
+/* ---------------------------------------------------------------- manifest */
+
+static void
+test_manifest_text(void **state)
+{
+	static const char *const names[] = { "sub-prefixes", "leases", "timestamps" };
+	static const char good[] = "v6ext-state 1\nfile sub-prefixes\nfile leases\nfile timestamps\nend 3\n";
+	static const struct {
+		const char *text;
+		const char *why;
+	} bad[] = {
+		{ "v6ext-state 2\nend 0\n", "line 1: not a v6ext manifest" },
+		{ "v6ext-state 1\nfile ../etc\nend 1\n", "line 2: '../etc' is not a state file name" },
+		{ "v6ext-state 1\nfile a\nfile a\nend 2\n", "line 3: a twice" },
+		{ "v6ext-state 1\nfile a\nend 2\n", "line 3: want \"file NAME\" or \"end 1\"" },
+		{ "v6ext-state 1\nend 0\nfile a\n", "line 3: text after end" },
+		{ "v6ext-state 1\nfile a\0b\nend 1\n", "line 2: not a manifest line" },
+		{ "v6ext-state 1\nfile \nend 1\n", "line 2: '' is not a state file name" },
+		{ "", "line 1: no end line" },
+	};
+	char names_out[STATEFILE_KINDS_MAX][STATEFILE_NAME_MAX + 1], err[256], *text, many[2048];
+	size_t len, n;
+
+	(void)state;
+	assert_int_equal(statefile_manifest_build(names, 3, &text, &len), 0);
+	assert_int_equal(len, strlen(good));
+	assert_memory_equal(text, good, len);
+	assert_int_equal(statefile_manifest_parse((uint8_t *)text, len, names_out, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(names_out[2], "timestamps");
+	/* every cut is refused */
+	for (size_t cut = 0; cut < len; cut++) {
+		uint8_t *part = malloc(cut + 1);
+
+		memcpy(part, text, cut);
+		if (statefile_manifest_parse(part, cut, names_out, &n, err, sizeof(err)) == 0)
+			fail_msg("a manifest cut at %zu of %zu parsed", cut, len);
+		free(part);
+	}
+	free(text);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		size_t blen = strlen(bad[i].text);
+
+		if (i == 5)
+			blen = sizeof("v6ext-state 1\nfile a\0b\nend 1\n") - 1;
+		err[0] = '\0';
+		assert_int_equal(statefile_manifest_parse((const uint8_t *)bad[i].text, blen, names_out, &n, err,
+		    sizeof(err)), -1);
+		assert_has(err, bad[i].why);
+	}
+	/* at most STATEFILE_KINDS_MAX names */
+	len = (size_t)sprintf(many, "v6ext-state 1\n");
+	for (int i = 0; i <= STATEFILE_KINDS_MAX; i++)
+		len += (size_t)sprintf(many + len, "file k%d\n", i);
+	len += (size_t)sprintf(many + len, "end %d\n", STATEFILE_KINDS_MAX + 1);
+	assert_int_equal(statefile_manifest_parse((uint8_t *)many, len, names_out, &n, err, sizeof(err)), -1);
+	assert_has(err, "more than");
+}
+
+/* ------------------------------------------------------------------ start */
+
+static void
+test_start(void **state)
+{
+	static const char *const all[] = { "a", "b", "c", "manifest", NULL };
+	struct tmp *t = *state;
+	char err[1024], path[128], want[512];
+	size_t made;
+
+	open_ok(t);
+	/* the first start writes every file and the manifest */
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), 0);
+	assert_int_equal(made, 3);
+	assert_only(t->state, all);
+	assert_holds(&t->sd, "b", "B0\n");
+	assert_holds(&t->sd, "manifest", "v6ext-state 1\nfile a\nfile b\nfile c\nend 3\n");
+	/* the next start finds it all */
+	assert_int_equal(statefile_write(&t->sd, "a", "A1\n", 3, err, sizeof(err)), 0);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), 0);
+	assert_int_equal(made, 0);
+	assert_holds(&t->sd, "a", "A1\n");
+	/* one gone: refused, with the way out, and nothing written */
+	snprintf(path, sizeof(path), "%s/b", t->state);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), ENOENT);
+	snprintf(want, sizeof(want), "state-dir %s: b is missing, though the manifest lists it; restore it"
+	    " from a backup, or, to start afresh (sites with sub-prefix = auto may get other sub-prefixes),"
+	    " move the directory away: mv %s %s.old", t->state, t->state, t->state);
+	assert_string_equal(err, want);
+	assert_int_equal(access(path, F_OK), -1);
+	/* two gone */
+	snprintf(path, sizeof(path), "%s/c", t->state);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), ENOENT);
+	assert_has(err, ": b and c are missing, though the manifest lists them; restore them");
+	/* a manifest that is not one */
+	put(t->state, "manifest", "v6ext-state 1\nfile a\n");
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), EINVAL);
+	assert_has(err, "manifest: line 3: no end line");
+	/* the documented way out: move it away, and it is a first start */
+	statefile_dir_close(&t->sd);
+	snprintf(path, sizeof(path), "%s.old", t->state);
+	assert_int_equal(rename(t->state, path), 0);
+	open_ok(t);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), 0);
+	assert_int_equal(made, 3);
+}
+
+static void
+test_start_older(void **state)
+{
+	struct tmp *t = *state;
+	char err[1024];
+	size_t made;
+
+	/* written by a v6extd before the manifest: a alone, as it wrote it */
+	assert_int_equal(mkdir(t->state, 0700), 0);
+	put(t->state, "a", "A1\n");
+	open_ok(t);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), 0);
+	assert_int_equal(made, 2);
+	assert_holds(&t->sd, "a", "A1\n");
+	assert_holds(&t->sd, "c", "C0\n");
+	assert_holds(&t->sd, "manifest", "v6ext-state 1\nfile a\nfile b\nfile c\nend 3\n");
+	/* from now on a lost b is noticed */
+	assert_int_equal(unlinkat(t->sd.fd, "b", 0), 0);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), ENOENT);
+	/* before the manifest, b without a means a was lost */
+	assert_int_equal(unlinkat(t->sd.fd, "manifest", 0), 0);
+	assert_int_equal(unlinkat(t->sd.fd, "a", 0), 0);
+	assert_int_equal(unlinkat(t->sd.fd, "c", 0), 0);
+	put(t->state, "b", "B1\n");
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), ENOENT);
+	assert_has(err, ": a is missing, though other state files are there");
+	assert_int_equal(faccessat(t->sd.fd, "c", F_OK, 0), -1);
+}
+
+static void
+test_start_new_kind(void **state)
+{
+	struct tmp *t = *state;
+	char err[1024];
+	size_t made;
+
+	/* a manifest of an older version (a, b) and of a newer one (zz) */
+	assert_int_equal(mkdir(t->state, 0700), 0);
+	put(t->state, "a", "A1\n");
+	put(t->state, "b", "B1\n");
+	put(t->state, "manifest", "v6ext-state 1\nfile a\nfile zz\nfile b\nend 3\n");
+	open_ok(t);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), 0);
+	assert_int_equal(made, 1);
+	assert_holds(&t->sd, "c", "C0\n");
+	/* zz stays listed for the version that knows it */
+	assert_holds(&t->sd, "manifest", "v6ext-state 1\nfile a\nfile zz\nfile b\nfile c\nend 4\n");
+	/* a link as the manifest is refused like any state file */
+	assert_int_equal(unlinkat(t->sd.fd, "manifest", 0), 0);
+	assert_int_equal(symlinkat("/etc/passwd", t->sd.fd, "manifest"), 0);
+	assert_int_equal(statefile_start(&t->sd, kinds3, 3, &made, err, sizeof(err)), ELOOP);
+}
+
+/* The daemon's own files: empty ones that load as empty tables. */
+static void
+test_state_open(void **state)
+{
+	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STATEFILE_MANIFEST, NULL };
+	struct tmp *t = *state;
+	struct statefile_dir d;
+	struct alloc a;
+	struct leases l;
+	char err[1024];
+
+	alloc_init(&a, 78);
+	leases_init(&l);
+	if (state_open(&d, t->state, 78, err, sizeof(err)) != 0)
+		fail_msg("state_open: %s", err);
+	assert_only(t->state, all);
+	assert_int_equal(alloc_load(&d, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(leases_load(&d, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 0);
+	statefile_dir_close(&d);
+	/* a lost sub-prefixes is refused, not taken for a first start */
+	snprintf(err, sizeof(err), "%s/" ALLOC_FILE, t->state);
+	assert_int_equal(unlink(err), 0);
+	assert_int_equal(state_open(&d, t->state, 78, err, sizeof(err)), ENOENT);
+	assert_has(err, ALLOC_FILE " is missing");
+	assert_int_equal(d.fd, -1);
+	alloc_free(&a);
+	leases_free(&l);
+}
+
 int
 main(void)
 {
@@ -511,6 +773,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dir_fixed_up, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_taken_back, tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_saves),
+		cmocka_unit_test(test_census),
+		cmocka_unit_test(test_manifest_text),
+		cmocka_unit_test_setup_teardown(test_start, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_start_older, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_start_new_kind, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_state_open, tmp_setup, tmp_teardown),
 		/* last: it leaves the process in a mount namespace of its own */
 		cmocka_unit_test_setup_teardown(test_disk_full, tmp_setup, tmp_teardown),
 	};

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -31,6 +32,34 @@ privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errl
 	*uid = pw.pw_uid;
 	*gid = pw.pw_gid;
 	return 0;
+}
+
+int
+privdrop_group_lookup(const char *group, gid_t *gid, char *err, size_t errlen)
+{
+	struct group gr, *res = NULL;
+	size_t cap = 4096;
+	char *buf = NULL;
+	int rc;
+
+	/* a group with many members needs more than one page; 1 MiB at most */
+	do {
+		char *nb = realloc(buf, cap);
+
+		if (nb == NULL) {
+			rc = ENOMEM;
+			break;
+		}
+		buf = nb;
+		rc = getgrnam_r(group, &gr, buf, cap, &res);
+		cap *= 2;
+	} while (rc == ERANGE && cap <= (1u << 20));
+	if (res != NULL)
+		*gid = gr.gr_gid;
+	else
+		snprintf(err, errlen, "%s", rc != 0 ? strerror(rc) : "no such group");
+	free(buf);
+	return res != NULL ? 0 : -1;
 }
 
 static int

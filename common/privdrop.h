@@ -13,6 +13,9 @@
 
 /* uid and gid of user; -1 with "user NAME: why" in err. */
 int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen);
+/* gid of group (getgrnam_r, so NSS groups too); -1 with why ("no such
+ * group", or the lookup's error) in err. */
+int privdrop_group_lookup(const char *group, gid_t *gid, char *err, size_t errlen);
 /* Drop to user (NULL or "": stay uid 0) keeping only the two capabilities,
  * and check that it took. Before that, hand user the files it must write
  * later: each path of the NULL-terminated list that exists. A symbolic

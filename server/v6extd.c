@@ -875,6 +875,8 @@ server_reload_fixed(const struct conf_server *a, const struct conf_server *b)
 		return "ndp-proxy";
 	if (strcmp(a->state_dir, b->state_dir) != 0)
 		return "state-dir";
+	if (strcmp(a->control_group, b->control_group) != 0)
+		return "control-group";
 	if (strcmp(a->control_socket, b->control_socket) != 0)
 		return "control-socket";
 	if (a->busy_poll != b->busy_poll)

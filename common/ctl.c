@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -27,6 +28,77 @@ struct ctl {
 	ctl_handler_fn fn;
 	void *ctx;
 };
+
+/* The read-only commands; every other request is a change. A command
+ * added later is a change (root's) until it is listed here. */
+static const struct {
+	const char *cmd;
+	enum ctl_class cls;
+} ctl_commands[] = {
+	{ "show", CTL_CLASS_READ },
+	{ "leases", CTL_CLASS_READ },
+	{ "reload", CTL_CLASS_CHANGE },
+	{ "peer add", CTL_CLASS_CHANGE },
+	{ "peer remove", CTL_CLASS_CHANGE },
+};
+
+void
+ctl_access_init(struct ctl_access *a, const char *name, gid_t gid)
+{
+	memset(a, 0, sizeof(*a));
+	a->gid = CTL_NO_GROUP;
+	if (name == NULL || name[0] == '\0' || gid == CTL_NO_GROUP)
+		return;
+	a->has_group = true;
+	a->gid = gid;
+	snprintf(a->group, sizeof(a->group), "%s", name);
+}
+
+enum ctl_class
+ctl_classify(const char *request, char *cmd, size_t cmdlen)
+{
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(ctl_commands) / sizeof(ctl_commands[0]); i++) {
+		n = strlen(ctl_commands[i].cmd);
+		if (strncmp(request, ctl_commands[i].cmd, n) == 0 && (request[n] == '\0' || request[n] == ' ')) {
+			snprintf(cmd, cmdlen, "%s", ctl_commands[i].cmd);
+			return ctl_commands[i].cls;
+		}
+	}
+	/* the request is the peer's: only its plain first word goes in a reply */
+	n = strspn(request, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+	if (n > CTL_CMD_MAX)
+		n = CTL_CMD_MAX;
+	if (n > 0)
+		snprintf(cmd, cmdlen, "%.*s", (int)n, request);
+	else
+		snprintf(cmd, cmdlen, "request");
+	return CTL_CLASS_CHANGE;
+}
+
+int
+ctl_access_check(const struct ctl_access *a, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+    enum ctl_class cls, char *why, size_t whylen)
+{
+	if (uid == 0)
+		return 0;
+	if (cls != CTL_CLASS_READ) {
+		snprintf(why, whylen, "uid %u is not root", (unsigned)uid);
+		return EACCES;
+	}
+	if (a == NULL || !a->has_group) {
+		snprintf(why, whylen, "uid %u is not root, and no control-group is set", (unsigned)uid);
+		return EACCES;
+	}
+	if (gid == a->gid)
+		return 0;
+	for (size_t i = 0; i < n_groups; i++)
+		if (groups[i] == a->gid)
+			return 0;
+	snprintf(why, whylen, "uid %u is not root and not in control-group %s", (unsigned)uid, a->group);
+	return EACCES;
+}
 
 static void
 ctl_write_done(struct bufferevent *bev, void *arg)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tap.h"
 #include "transport.h"
@@ -16,6 +17,39 @@ struct tunnel_stats;
 /* handler(ctx, request line without newline, reply): write key=value lines;
  * return the errno for the closing "errno=" line. */
 typedef int (*ctl_handler_fn)(void *ctx, const char *request, struct evbuffer *reply);
+
+#define CTL_NO_GROUP ((gid_t)-1)
+#define CTL_GROUP_MAX 32                /* as CONF_USER_MAX */
+#define CTL_CMD_MAX   24                /* "peer remove": a request's command words */
+
+/* What a request may do to the daemon. */
+enum ctl_class {
+	CTL_CLASS_READ,                 /* show, leases */
+	CTL_CLASS_CHANGE,               /* peer ..., reload, and whatever is not
+	                                 * known to be read-only */
+};
+
+/* Who besides root may use the socket: members of one group may read. */
+struct ctl_access {
+	bool has_group;
+	gid_t gid;
+	char group[CTL_GROUP_MAX + 1];  /* its name, for messages */
+};
+
+/* From control-group and the gid conf_*_load found for it; no group when
+ * name is empty or gid is CTL_NO_GROUP. */
+void ctl_access_init(struct ctl_access *a, const char *name, gid_t gid);
+
+/* The class of a request line, from one table of read-only commands; the
+ * rest are changes. cmd receives its command words for messages ("peer
+ * add"; for an unknown request its first word, or "request"). */
+enum ctl_class ctl_classify(const char *request, char *cmd, size_t cmdlen);
+
+/* The decision, pure: 0 when a peer of uid, gid and supplementary groups
+ * may run a request of class cls; EACCES with why ("uid 1000 is not root",
+ * "uid 1000 is not root and not in control-group v6ext-admin"). */
+int ctl_access_check(const struct ctl_access *a, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+    enum ctl_class cls, char *why, size_t whylen);
 
 struct ctl *ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *ctx,
     char *err, size_t errlen);

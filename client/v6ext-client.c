@@ -436,8 +436,9 @@ main(int argc, char **argv)
 	bool check_only = false, foreground = false;
 	char err[CONF_ERR_LEN];
 	uint8_t pub[KEY_LEN], psk[KEY_LEN] = { 0 };
-	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	int verbose = 0, ch, ctl_fd, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	struct timeval quarter = { 0, 250000 };
+	struct ctl_access acc;
 
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
 		switch (ch) {
@@ -511,7 +512,9 @@ main(int argc, char **argv)
 	}
 	c.ev_tap = event_new(c.base, c.tap_fd, EV_READ | EV_PERSIST, tap_read, &c);
 	event_add(c.ev_tap, NULL);
-	if ((c.ctl = ctl_listen(c.base, c.conf.control_socket, ctl_handle, &c, err, sizeof(err))) == NULL)
+	ctl_access_init(&acc, c.conf.control_group, c.conf.control_gid);
+	if ((ctl_fd = ctl_bind(c.conf.control_socket, acc.gid, err, sizeof(err))) < 0 ||
+	    (c.ctl = ctl_listen_fd(c.base, ctl_fd, ctl_handle, &c, &acc, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	for (int i = 0; i < 3; i++) {
 		c.ev_sig[i] = evsignal_new(c.base, sigs[i], on_signal, &c);
@@ -520,18 +523,16 @@ main(int argc, char **argv)
 	c.ev_tick = event_new(c.base, -1, EV_PERSIST, tick, &c);
 	event_add(c.ev_tick, &quarter);
 	tick(-1, 0, &c);
-	{
-		const char *paths[] = { c.conf.control_socket, NULL };
-
-		if (privdrop(c.conf.user, paths, err, sizeof(err)) != 0)
-			fatalx("%s", err);
-		log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW only",
-		    c.conf.user[0] ? c.conf.user : "root");
-	}
+	/* nothing to hand over: the control socket stays root's, served
+	 * through its descriptor */
+	if (privdrop(c.conf.user, NULL, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("running as %s with CAP_NET_ADMIN and CAP_NET_RAW only", c.conf.user[0] ? c.conf.user : "root");
 
 	evloop_run(c.base, c.conf.busy_poll, &c.activity);
 
 	ctl_close(c.ctl);
+	ctl_unbind(c.conf.control_socket);      /* as `user` it stays, and the next start removes it */
 	for (int i = 0; i < 3; i++)
 		event_free(c.ev_sig[i]);
 	event_free(c.ev_tick);

@@ -1,4 +1,16 @@
-/* ctl: the daemons' control socket (UNIX stream, mode 0600). */
+/* ctl: the daemons' control socket, a UNIX stream socket in a directory
+ * only root writes.
+ *
+ * The socket's mode is not the whole defence: every request is checked
+ * against who sent it (SO_PEERCRED, SO_PEERGROUPS). Changes are root's
+ * only; read-only commands (show, leases) are root's and, with
+ * control-group = GROUP, that group's members'. Any other uid, the
+ * daemon's own included, gets "error=CMD: permission denied: WHY" and
+ * errno=EACCES.
+ *
+ * The two halves of the listening side fit the split daemon: the
+ * privileged parent makes the socket (ctl_bind) and hands its descriptor
+ * to the unprivileged engine, which serves it (ctl_listen_fd). */
 #ifndef V6EXT_CTL_H
 #define V6EXT_CTL_H
 
@@ -51,8 +63,21 @@ enum ctl_class ctl_classify(const char *request, char *cmd, size_t cmdlen);
 int ctl_access_check(const struct ctl_access *a, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
     enum ctl_class cls, char *why, size_t whylen);
 
-struct ctl *ctl_listen(struct event_base *base, const char *path, ctl_handler_fn fn, void *ctx,
-    char *err, size_t errlen);
+/* Parent, as root, before the engine starts: make the listening socket at
+ * path and return its descriptor (-1 with why in err). The directory is
+ * made (0755, one level) if missing and must be ours and not writable by
+ * group or others; a stale socket is removed only when nobody answers on
+ * it; anything else at path is an error. The socket is 0660 ours:gid, or
+ * 0600 with CTL_NO_GROUP. */
+int ctl_bind(const char *path, gid_t gid, char *err, size_t errlen);
+/* Parent, at stop: remove path if it is a socket. */
+void ctl_unbind(const char *path);
+/* Engine: serve fd, a listening UNIX stream socket (from ctl_bind, maybe
+ * received over SCM_RIGHTS: it is checked), under access (NULL: root
+ * only). Takes fd, closing it on error too. */
+struct ctl *ctl_listen_fd(struct event_base *base, int fd, ctl_handler_fn fn, void *ctx,
+    const struct ctl_access *access, char *err, size_t errlen);
+/* Stop serving and close the socket; the path stays (ctl_unbind). */
 void ctl_close(struct ctl *c);
 
 /* "drop_REASON=N" for every drop reason, in enum order. */

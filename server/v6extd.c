@@ -1191,8 +1191,9 @@ server_drop_privileges(struct server *srv, char *err, size_t errlen)
 {
 	/* Until the privileged parent does the writing, the directory (not its
 	 * files: a write replaces them) goes to the user, and
-	 * statefile_dir_open takes it back at the next start. */
-	const char *paths[] = { srv->state.path, srv->conf.control_socket, NULL };
+	 * statefile_dir_open takes it back at the next start. The control
+	 * socket stays root's: serving it needs only its descriptor. */
+	const char *paths[] = { srv->state.path, NULL };
 
 	/* as another user, /dev/net/tun may be out of reach for peer add */
 	if (srv->conf.user[0] != '\0' && tap_helper_start() != 0) {
@@ -1244,6 +1245,8 @@ main(int argc, char **argv)
 	int verbose = 0, ch, sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	uint64_t *idx;
 	struct timeval one = { 1, 0 };
+	struct ctl_access acc;
+	int ctl_fd;
 
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
 		switch (ch) {
@@ -1347,7 +1350,9 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (srv.conf.metrics_enabled && (srv.metrics = metrics_open(&srv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if ((srv.ctl = ctl_listen(srv.base, srv.conf.control_socket, ctl_handle, &srv, err, sizeof(err))) == NULL)
+	ctl_access_init(&acc, srv.conf.control_group, srv.conf.control_gid);
+	if ((ctl_fd = ctl_bind(srv.conf.control_socket, acc.gid, err, sizeof(err))) < 0 ||
+	    (srv.ctl = ctl_listen_fd(srv.base, ctl_fd, ctl_handle, &srv, &acc, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	for (int i = 0; i < 3; i++) {
 		srv.ev_sig[i] = evsignal_new(srv.base, sigs[i], on_signal, &srv);
@@ -1376,6 +1381,7 @@ main(int argc, char **argv)
 	statefile_dir_close(&srv.state);
 	free(srv.sites);
 	ctl_close(srv.ctl);
+	ctl_unbind(srv.conf.control_socket);    /* as `user` it stays, and the next start removes it */
 	for (int i = 0; i < 3; i++)
 		event_free(srv.ev_sig[i]);
 	event_free(srv.ev_tick);

@@ -474,9 +474,13 @@ client_setup(struct client *c)
 	if ((c->monitor = nlmon_open(err, sizeof(err))) < 0 || nlmon_dump_addrs(c->monitor) != 0)
 		fatalx("netlink monitor: %s", err[0] ? err : strerror(errno));
 	{
-		int fd = ctl_bind(c->conf.control_socket, -1, err, sizeof(err));
+		struct ctl_access acc;
+		int fd;
 
-		if (fd < 0 || (c->ctl = ctl_listen_fd(c->base, fd, client_ctl, c, err, sizeof(err))) == NULL)
+		/* the socket stays root's, served through its descriptor */
+		ctl_access_init(&acc, c->conf.control_group, c->conf.control_gid);
+		if ((fd = ctl_bind(c->conf.control_socket, acc.gid, err, sizeof(err))) < 0 ||
+		    (c->ctl = ctl_listen_fd(c->base, fd, client_ctl, c, &acc, err, sizeof(err))) == NULL)
 			fatalx("%s", err);
 	}
 }
@@ -565,7 +569,7 @@ main(int argc, char **argv)
 
 	evloop_run(c->base, c->conf.busy_poll, &c->dp.activity);
 
-	ctl_close(c->ctl);
+	ctl_close(c->ctl);      /* the socket file stays: as `user` we cannot remove it; the next start does */
 	for (int i = 0; i < 3; i++)
 		event_free(c->ev_sig[i]);
 	event_free(c->ev_tick);

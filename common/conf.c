@@ -38,6 +38,7 @@
 
 #include "conf.h"
 #include "dname.h"
+#include "privdrop.h"
 
 /* The largest file conf_*_load() reads. */
 /* inih's section buffer (MAX_SECTION in ini.c): its handler sees the first
@@ -130,6 +131,8 @@ struct conf_ctx {
 	struct conf_peer_lines *plines; /* parallel to srv->peers */
 	size_t peer_cap;
 
+	bool lookup;                    /* conf_*_load: resolve names on the system */
+
 	bool failed;
 	int err_rank;                   /* line of the error; INT_MAX: no line */
 	char err[CONF_ERR_LEN];
@@ -151,6 +154,7 @@ static int conf_set_search(struct conf_ctx *, const struct conf_key *, void *, c
 static int conf_set_bool(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_key(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_user(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_group(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_ndp(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_prefix(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_dns(struct conf_ctx *, const struct conf_key *, void *, const char *);
@@ -182,6 +186,7 @@ static const struct conf_key conf_server_keys[] = {
 	{ "metrics-listen", conf_set_metrics, CONF_FIELD(struct conf_server, metrics_listen) },
 	{ "user", conf_set_user, CONF_FIELD(struct conf_server, user) },
 	{ "busy-poll", conf_set_u16, CONF_FIELD(struct conf_server, busy_poll), .min = 0, .max = CONF_BUSY_POLL_MAX },
+	{ "control-group", conf_set_group, CONF_FIELD(struct conf_server, control_group) },
 };
 
 /* Indices into conf_peer_keys, for the lines kept per peer. */
@@ -212,6 +217,7 @@ enum {
 	CONF_CLIENT_SOCKET,
 	CONF_CLIENT_USER,
 	CONF_CLIENT_BUSY_POLL,
+	CONF_CLIENT_CONTROL_GROUP,
 };
 
 static const struct conf_key conf_client_keys[] = {
@@ -232,6 +238,8 @@ static const struct conf_key conf_client_keys[] = {
 	[CONF_CLIENT_USER] = { "user", conf_set_user, CONF_FIELD(struct conf_client, user) },
 	[CONF_CLIENT_BUSY_POLL] = { "busy-poll", conf_set_u16, CONF_FIELD(struct conf_client, busy_poll),
 	    .min = 0, .max = CONF_BUSY_POLL_MAX },
+	[CONF_CLIENT_CONTROL_GROUP] = { "control-group", conf_set_group,
+	    CONF_FIELD(struct conf_client, control_group) },
 };
 
 _Static_assert(sizeof(conf_server_keys) / sizeof(conf_server_keys[0]) <= CONF_SECTION_KEYS,
@@ -641,20 +649,44 @@ conf_set_key(struct conf_ctx *ctx, const struct conf_key *k, void *base, const c
 	return 0;
 }
 
-/* A system user name as useradd(8) takes it by default. */
+/* A system user or group name as useradd(8) and groupadd(8) take it by
+ * default. */
 static int
-conf_set_user(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+conf_parse_account(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v, const char *what)
 {
 	char vb[CONF_VIS_LEN];
 	size_t n = strlen(v);
 
 	if (n > CONF_USER_MAX || v[0] == '-' ||
 	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n) {
-		conf_error(ctx, "%s '%s' is not a valid user name (1..%d of A-Z a-z 0-9 _ . -,"
-		    " not starting with '-')", k->name, conf_vis(vb, v), CONF_USER_MAX);
+		conf_error(ctx, "%s '%s' is not a valid %s name (1..%d of A-Z a-z 0-9 _ . -,"
+		    " not starting with '-')", k->name, conf_vis(vb, v), what, CONF_USER_MAX);
 		return -1;
 	}
 	memcpy(conf_field(base, k), v, n + 1);
+	return 0;
+}
+
+static int
+conf_set_user(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	return conf_parse_account(ctx, k, base, v, "user");
+}
+
+/* control-group: who may read the control socket. Only the loaders look
+ * it up, so the parsers (and their fuzzers) stay free of NSS. */
+static int
+conf_set_group(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	gid_t *gid = ctx->srv != NULL ? &ctx->srv->control_gid : &ctx->cli->control_gid;
+	char why[128];
+
+	if (conf_parse_account(ctx, k, base, v, "group") != 0)
+		return -1;
+	if (ctx->lookup && privdrop_group_lookup(v, gid, why, sizeof(why)) != 0) {
+		conf_error(ctx, "%s '%s': %s", k->name, v, why);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1465,14 +1497,16 @@ conf_check_peers(struct conf_ctx *ctx, bool complete)
 
 /* ------------------------------------------------------------------ server */
 
-int
-conf_server_parse(const char *name, const uint8_t *buf, size_t len,
+static int
+conf_server_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool lookup,
     struct conf_server *out, char *err, size_t errlen)
 {
 	struct conf_ctx ctx;
 
 	conf_ctx_init(&ctx, name, buf, len, CONF_FILE_SERVER);
+	ctx.lookup = lookup;
 	memset(out, 0, sizeof(*out));
+	out->control_gid = (gid_t)-1;
 	snprintf(out->path, sizeof(out->path), "%s", ctx.name);
 	out->listen_port = CONF_DEFAULT_PORT;
 	out->prefix_auto = true;
@@ -1504,6 +1538,13 @@ conf_server_parse(const char *name, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+int
+conf_server_parse(const char *name, const uint8_t *buf, size_t len,
+    struct conf_server *out, char *err, size_t errlen)
+{
+	return conf_server_parse_lookup(name, buf, len, false, out, err, errlen);
+}
+
 void
 conf_server_free(struct conf_server *c)
 {
@@ -1526,14 +1567,16 @@ conf_server_find_peer(const struct conf_server *c, const char *name)
 
 /* ------------------------------------------------------------------ client */
 
-int
-conf_client_parse(const char *name, const uint8_t *buf, size_t len,
+static int
+conf_client_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool lookup,
     struct conf_client *out, char *err, size_t errlen)
 {
 	struct conf_ctx ctx;
 
 	conf_ctx_init(&ctx, name, buf, len, CONF_FILE_CLIENT);
+	ctx.lookup = lookup;
 	memset(out, 0, sizeof(*out));
+	out->control_gid = (gid_t)-1;
 	snprintf(out->path, sizeof(out->path), "%s", ctx.name);
 	out->server_port = CONF_DEFAULT_PORT;
 	snprintf(out->tap, sizeof(out->tap), "%s", CONF_DEFAULT_CLIENT_TAP);
@@ -1560,6 +1603,13 @@ conf_client_parse(const char *name, const uint8_t *buf, size_t len,
 		return -1;
 	}
 	return 0;
+}
+
+int
+conf_client_parse(const char *name, const uint8_t *buf, size_t len,
+    struct conf_client *out, char *err, size_t errlen)
+{
+	return conf_client_parse_lookup(name, buf, len, false, out, err, errlen);
 }
 
 /* ------------------------------------------------------------------- files */
@@ -1625,7 +1675,7 @@ conf_server_load(const char *path, struct conf_server *out, char *err, size_t er
 	memset(out, 0, sizeof(*out));
 	if (conf_read_file(path, &buf, &len, err, errlen) == -1)
 		return -1;
-	ret = conf_server_parse(path, buf, len, out, err, errlen);
+	ret = conf_server_parse_lookup(path, buf, len, true, out, err, errlen);
 	free(buf);
 	return ret;
 }
@@ -1640,7 +1690,7 @@ conf_client_load(const char *path, struct conf_client *out, char *err, size_t er
 	memset(out, 0, sizeof(*out));
 	if (conf_read_file(path, &buf, &len, err, errlen) == -1)
 		return -1;
-	ret = conf_client_parse(path, buf, len, out, err, errlen);
+	ret = conf_client_parse_lookup(path, buf, len, true, out, err, errlen);
 	free(buf);
 	return ret;
 }

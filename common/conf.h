@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include "keys.h"
@@ -91,6 +92,9 @@ struct conf_server {
 	bool metrics_enabled;               /* metrics-listen set */
 	struct sockaddr_storage metrics_listen; /* [v6]:port or v4:port */
 	char user[CONF_USER_MAX + 1];       /* default v6ext; root: the engine keeps uid 0 */
+	char control_group[CONF_USER_MAX + 1];  /* may show and leases; empty: root only */
+	gid_t control_gid;                  /* its gid once conf_server_load resolved it,
+	                                     * else (gid_t)-1 */
 	struct conf_peer *peers;            /* heap, n_peers entries */
 	size_t n_peers;
 };
@@ -110,6 +114,8 @@ struct conf_client {
 	uint16_t mtu;
 	char control_socket[CONF_SOCK_MAX + 1];
 	char user[CONF_USER_MAX + 1];           /* default v6ext; root: keep uid 0 */
+	char control_group[CONF_USER_MAX + 1];  /* may show; empty: root only */
+	gid_t control_gid;                      /* as in conf_server */
 };
 
 /* Parse a whole file held in memory; name is used in messages. On error
@@ -119,7 +125,10 @@ int conf_server_parse(const char *name, const uint8_t *buf, size_t len,
     struct conf_server *out, char *err, size_t errlen);
 int conf_client_parse(const char *name, const uint8_t *buf, size_t len,
     struct conf_client *out, char *err, size_t errlen);
-/* Read path and parse it; "PATH: strerror" when it cannot be read. */
+/* Read path and parse it; "PATH: strerror" when it cannot be read. Unlike
+ * the parsers these also look names up on the system: control-group must
+ * name a group ("PATH:LINE: control-group 'x': no such group"), so a start
+ * and -n both catch a typo. */
 int conf_server_load(const char *path, struct conf_server *out, char *err, size_t errlen);
 int conf_client_load(const char *path, struct conf_client *out, char *err, size_t errlen);
 void conf_server_free(struct conf_server *c);

@@ -32,14 +32,14 @@ privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errl
 }
 
 int
-privdrop_lookup_group(const char *group, gid_t *gid, char *err, size_t errlen)
+privdrop_group_lookup(const char *group, gid_t *gid, char *err, size_t errlen)
 {
 	struct group gr, *res = NULL;
 	char buf[16384];
 	int rc = getgrnam_r(group, &gr, buf, sizeof(buf), &res);
 
 	if (res == NULL) {
-		snprintf(err, errlen, "group %s: %s", group, rc ? strerror(rc) : "no such group");
+		snprintf(err, errlen, "%s", rc ? strerror(rc) : "no such group");
 		return -1;
 	}
 	*gid = gr.gr_gid;

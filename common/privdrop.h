@@ -12,8 +12,9 @@
 
 /* uid and gid of user ("root" is uid 0); -1 with "user NAME: why" in err. */
 int privdrop_lookup(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen);
-/* gid of group; -1 with "group NAME: why" in err. */
-int privdrop_lookup_group(const char *group, gid_t *gid, char *err, size_t errlen);
+/* gid of group (NSS groups too); -1 with why ("no such group", or the
+ * lookup's error) in err. */
+int privdrop_group_lookup(const char *group, gid_t *gid, char *err, size_t errlen);
 /* Become uid/gid (uid 0: stay root) with only the capabilities of keep (a
  * mask of 1 << CAP_*, the first 32 only) effective and permitted, the rest
  * gone from the bounding set too, then check with the kernel that it took.

@@ -276,16 +276,16 @@ alloc_build_obj(const void *obj, char **out, size_t *len)
 }
 
 int
-alloc_load(const char *dir, struct alloc *x, char *err, size_t errlen)
+alloc_load(const struct statefile_dir *d, struct alloc *x, char *err, size_t errlen)
 {
 	x->n = 0;
-	return statefile_load(dir, ALLOC_FILE, ALLOC_FILE_MAX, alloc_parse_obj, x, err, errlen);
+	return statefile_load(d, ALLOC_FILE, ALLOC_FILE_MAX, alloc_parse_obj, x, err, errlen);
 }
 
 int
-alloc_save(const char *dir, const struct alloc *x, char *err, size_t errlen)
+alloc_save(const struct statefile_dir *d, const struct alloc *x, char *err, size_t errlen)
 {
-	return statefile_save(dir, ALLOC_FILE, alloc_build_obj, x, err, errlen);
+	return statefile_save(d, ALLOC_FILE, alloc_build_obj, x, err, errlen);
 }
 
 static int

@@ -25,6 +25,7 @@
 
 #include "conf.h"
 #include "prefix.h"
+#include "statefile.h"
 
 #define ALLOC_FILE     "sub-prefixes"
 #define ALLOC_VERSION  1
@@ -59,13 +60,13 @@ int alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size
  * length in *outlen). -1 when out of memory. */
 int alloc_build(const struct alloc *a, char **out, size_t *outlen);
 
-/* Read dir/sub-prefixes into a (an empty a when the file does not exist).
- * A file that cannot be read or parsed, or was written for another
- * sub-prefix length, is an error: -1 and "PATH: why" in err. */
-int alloc_load(const char *dir, struct alloc *a, char *err, size_t errlen);
-/* Write a to dir/sub-prefixes: a temporary file, fsync, rename, fsync of
- * the directory, so a crash leaves either the old file or the new one. */
-int alloc_save(const char *dir, const struct alloc *a, char *err, size_t errlen);
+/* Read state-dir/sub-prefixes into a. A file that is missing (ENOENT:
+ * statefile_start has made it, so it was lost), cannot be read or parsed,
+ * or was written for another sub-prefix length is an error: an errno and
+ * "state-dir PATH: sub-prefixes: why" in err. */
+int alloc_load(const struct statefile_dir *d, struct alloc *a, char *err, size_t errlen);
+/* Replace state-dir/sub-prefixes with a (statefile_write): 0 or an errno. */
+int alloc_save(const struct statefile_dir *d, const struct alloc *a, char *err, size_t errlen);
 
 /* Give every peer its index (out[i] for peers[i]) and record it in a:
  *   - sub-prefix = INDEX or PREFIX in the config: that index; an error if

@@ -146,5 +146,9 @@ control_handle(void *ctx, const char *req, struct evbuffer *out)
 struct ctl *
 control_open(struct engine *e, int fd, char *err, size_t errlen)
 {
-	return ctl_listen_fd(e->base, fd, control_handle, e, err, errlen);
+	struct ctl_access acc;
+
+	/* root may change; control-group members may read */
+	ctl_access_init(&acc, e->conf.control_group, e->conf.control_gid);
+	return ctl_listen_fd(e->base, fd, control_handle, e, &acc, err, errlen);
 }

@@ -353,14 +353,14 @@ leases_build_obj(const void *obj, char **out, size_t *len)
 }
 
 int
-leases_load(const char *dir, struct leases *x, char *err, size_t errlen)
+leases_load(const struct statefile_dir *d, struct leases *x, char *err, size_t errlen)
 {
 	x->n = 0;
-	return statefile_load(dir, LEASE_FILE, LEASE_FILE_MAX, leases_parse_obj, x, err, errlen);
+	return statefile_load(d, LEASE_FILE, LEASE_FILE_MAX, leases_parse_obj, x, err, errlen);
 }
 
 int
-leases_save(const char *dir, const struct leases *x, char *err, size_t errlen)
+leases_save(const struct statefile_dir *d, const struct leases *x, char *err, size_t errlen)
 {
-	return statefile_save(dir, LEASE_FILE, leases_build_obj, x, err, errlen);
+	return statefile_save(d, LEASE_FILE, leases_build_obj, x, err, errlen);
 }

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "dhcp6.h"
 #include "prefix.h"
+#include "statefile.h"
 
 #define LEASE_FILE      "leases"
 #define LEASE_FILE_MAX  (16u << 20)
@@ -76,9 +77,10 @@ size_t lease_expire(struct leases *l, uint64_t now);
 
 int leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t errlen);
 int leases_build(const struct leases *l, char **out, size_t *outlen);
-/* dir/leases, through statefile; a missing file is an empty table, a bad
- * one an error. */
-int leases_load(const char *dir, struct leases *l, char *err, size_t errlen);
-int leases_save(const char *dir, const struct leases *l, char *err, size_t errlen);
+/* state-dir/leases, through statefile: 0 or an errno, with "state-dir
+ * PATH: leases: why" in err. A missing file (ENOENT) is an error, as
+ * statefile_start has made it: it was lost. */
+int leases_load(const struct statefile_dir *d, struct leases *l, char *err, size_t errlen);
+int leases_save(const struct statefile_dir *d, const struct leases *l, char *err, size_t errlen);
 
 #endif

@@ -33,6 +33,7 @@
 #include "parent.h"
 #include "privdrop.h"
 #include "privmsg.h"
+#include "statedir.h"
 #include "statefile.h"
 #include "sysctl.h"
 #include "tap.h"
@@ -48,7 +49,7 @@ struct parent {
 	uint8_t upstream_mac[6];
 	struct prefix prefix;           /* the /64 */
 	uint32_t tap_group;             /* our taps: deleted in one request at the stop */
-	int state_dir;                  /* fd of state-dir */
+	struct statefile_dir state;     /* state-dir: root's, only we write it */
 	int sock;                       /* to the engine */
 	pid_t engine;
 	struct in6_addr used[PRIV_ADDRS_MAX];   /* upstream's addresses and neighbours */
@@ -195,23 +196,6 @@ parent_metrics_socket(const struct conf_server *c, char *err, size_t errlen)
 	return fd;
 }
 
-/* state-dir: created 0700 if missing; from now on only we write it. */
-static int
-parent_state_dir(struct parent *p, char *err, size_t errlen)
-{
-	const char *dir = p->conf.state_dir;
-
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "state-dir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if ((p->state_dir = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "state-dir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- requests */
 
 static void
@@ -308,7 +292,7 @@ static void
 parent_state_open(struct parent *p, const struct privmsg *req, struct privmsg *r)
 {
 	const char *name = privmsg_file_name(req->file);
-	int fd = openat(p->state_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(p->state.fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		r->err = errno;
@@ -348,8 +332,8 @@ parent_state_write(struct parent *p, const struct privmsg *req, int fd, struct p
 	if (got != (size_t)sb.st_size) {
 		r->err = EIO;
 		snprintf(r->text, sizeof(r->text), "%s: short read of the engine's copy", name);
-	} else if (statefile_write(p->conf.state_dir, name, buf, got, r->text, sizeof(r->text)) != 0) {
-		r->err = errno ? errno : EIO;
+	} else {
+		r->err = statefile_write(&p->state, name, buf, got, r->text, sizeof(r->text));
 	}
 	free(buf);
 	parent_reply(p, req, r, -1);
@@ -542,7 +526,8 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	p->conf = *conf;
 	p->sock = -1;
 	if ((p->nl = nl_open(err, sizeof(err))) == NULL || parent_upstream(p, err, sizeof(err)) != 0 ||
-	    parent_state_dir(p, err, sizeof(err)) != 0 || parent_used(p, err, sizeof(err)) != 0)
+	    statedir_open(&p->state, p->conf.state_dir, p->conf.sub_prefix_len, err, sizeof(err)) != 0 ||
+	    parent_used(p, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (strcmp(p->conf.user, "root") == 0) {
 		st.uid = 0;
@@ -565,7 +550,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 		fatalx("no UDP socket: cannot listen on port %u", p->conf.listen_port);
 	if ((p->conf.ndp_proxy != CONF_NDP_OFF && (st.packet = parent_packet_socket(p, err, sizeof(err))) < 0) ||
 	    (st.monitor = nlmon_open(err, sizeof(err))) < 0 ||
-	    (st.control = ctl_bind(p->conf.control_socket, -1, err, sizeof(err))) < 0 ||
+	    (st.control = ctl_bind(p->conf.control_socket, p->conf.control_gid, err, sizeof(err))) < 0 ||
 	    (p->conf.metrics_enabled && (st.metrics = parent_metrics_socket(&p->conf, err, sizeof(err))) < 0))
 		fatalx("%s", err);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
@@ -583,7 +568,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 		/* the engine holds none of the parent's own: its netlink
 		 * socket, the state directory, its end of the channel */
 		close(sv[0]);
-		close(p->state_dir);
+		statefile_dir_close(&p->state);
 		nl_close(p->nl);
 		engine_main(&st);
 	}
@@ -612,9 +597,9 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	/* all taps in one batch; closing them one by one takes 35 ms each */
 	if (nl_link_group_delete(p->nl, p->tap_group, err, sizeof(err)) != 0)
 		log_warnx("%s", err);
-	(void)unlink(p->conf.control_socket);
+	ctl_unbind(p->conf.control_socket);
 	nl_close(p->nl);
-	close(p->state_dir);
+	statefile_dir_close(&p->state);
 	close(p->sock);
 	close(sigfd);
 	conf_server_free(&p->conf);

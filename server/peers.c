@@ -166,6 +166,8 @@ peers_reload_fixed(const struct conf_server *a, const struct conf_server *b)
 		return "busy-poll";
 	if (strcmp(a->user, b->user) != 0)
 		return "user";
+	if (strcmp(a->control_group, b->control_group) != 0)
+		return "control-group";
 	if (a->metrics_enabled != b->metrics_enabled ||
 	    memcmp(&a->metrics_listen, &b->metrics_listen, sizeof(a->metrics_listen)) != 0)
 		return "metrics-listen";
@@ -231,6 +233,8 @@ peers_reload(struct engine *e, char *err, size_t errlen)
 
 	if (peers_read_conf(e, &nc, err, errlen) != 0)
 		return -1;
+	/* the group was looked up at start (the engine has no NSS): the same */
+	nc.control_gid = e->conf.control_gid;
 	if ((fixed = peers_reload_fixed(&e->conf, &nc)) != NULL) {
 		snprintf(err, errlen, "%s changed, which needs a restart", fixed);
 		conf_server_free(&nc);

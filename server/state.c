@@ -13,6 +13,7 @@
 #include "log.h"
 #include "priv.h"
 #include "state.h"
+#include "util.h"
 
 void
 state_init(struct state *st, struct priv *priv)
@@ -111,27 +112,16 @@ state_memfd(struct state_file *f, const char *name, char *err, size_t errlen)
 	return fd;
 }
 
-/* A write's outcome: logged once per kind of failure, and once when it
- * works again. */
+/* A write's outcome: a failure logged once per kind (a full disk too),
+ * the recovery once; the file stays dirty until a write succeeds. */
 static void
 state_result(struct state_file *f, const char *name, uint32_t gen, int err, const char *text)
 {
-	if (err == 0) {
-		if (f->last_err != 0)
-			log_info("state file %s: written again", name);
-		f->last_err = 0;
-		if (gen == f->gen)
-			f->dirty = false;
-		return;
-	}
-	if (err == f->last_err)
-		return;
-	f->last_err = err;
-	if (err == ENOSPC || err == EDQUOT)
-		log_warnx("state file %s: %s; the sites keep running, and it is written again once there "
-		    "is room", name, text[0] ? text : strerror(err));
-	else
-		log_warnx("state file %s: %s; tried again every second", name, text[0] ? text : strerror(err));
+	char why[PRIV_TEXT_MAX + 32];
+
+	snprintf(why, sizeof(why), "state file %s: %s", name, text[0] ? text : strerror(err));
+	if (statefile_save_done(&f->saves, name, err, why, util_now_ms()) == 0 && gen == f->gen)
+		f->dirty = false;
 }
 
 void
@@ -144,7 +134,8 @@ state_flush(struct state *st)
 		char err[256];
 		int fd;
 
-		if (!f->dirty || f->inflight_id != 0 || f->build == NULL)
+		if (!f->dirty || f->inflight_id != 0 || f->build == NULL ||
+		    !statefile_save_due(&f->saves, util_now_ms()))
 			continue;
 		if ((fd = state_memfd(f, name, err, sizeof(err))) < 0) {
 			state_result(f, name, f->gen, ENOMEM, err);

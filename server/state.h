@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "privmsg.h"
+#include "statefile.h"
 
 struct priv;
 
@@ -26,7 +27,7 @@ struct state_file {
 	uint32_t gen;                   /* changes so far */
 	uint32_t inflight_id;           /* a write the parent has not answered, or 0 */
 	uint32_t inflight_gen;          /* the gen it carries */
-	int last_err;                   /* the last failure, logged once */
+	struct statefile_saves saves;   /* failures logged once, retries spaced out */
 };
 
 struct state {

@@ -173,7 +173,19 @@ struct tmp {
 	char dir[64];
 	char state[96];         /* dir/state, not created */
 	char file[128];         /* dir/state/sub-prefixes */
+	struct statefile_dir sd;        /* dir/state, once state_dir() opened it */
 };
+
+/* Open (and so create) dir/state. */
+static const struct statefile_dir *
+state_dir(struct tmp *t)
+{
+	char err[512];
+
+	if (t->sd.fd < 0 && statefile_dir_open(&t->sd, t->state, err, sizeof(err)) != 0)
+		fail_msg("statefile_dir_open: %s", err);
+	return &t->sd;
+}
 
 static int
 tmp_setup(void **state)
@@ -189,6 +201,7 @@ tmp_setup(void **state)
 	}
 	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
 	snprintf(t->file, sizeof(t->file), "%s/%s", t->state, ALLOC_FILE);
+	t->sd.fd = -1;
 	*state = t;
 	return 0;
 }
@@ -206,8 +219,10 @@ static int
 tmp_teardown(void **state)
 {
 	struct tmp *t = *state;
-	int rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
+	int rc;
 
+	statefile_dir_close(&t->sd);
+	rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
 	free(t);
 	return rc;
 }
@@ -475,9 +490,9 @@ test_save_load(void **state)
 	alloc_init(&a, 78);
 	alloc_init(&b, 78);
 	fill_sites(&a);
-	/* the state directory does not exist yet: alloc_save makes it */
+	/* the state directory does not exist yet: opening it makes it */
 	assert_int_equal(stat(t->state, &st), -1);
-	if (alloc_save(t->state, &a, err, sizeof(err)) != 0)
+	if (alloc_save(state_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("alloc_save: %s", err);
 	assert_int_equal(stat(t->state, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
@@ -496,14 +511,14 @@ test_save_load(void **state)
 	}
 	closedir(d);
 	assert_int_equal(files, 1);
-	if (alloc_load(t->state, &b, err, sizeof(err)) != 0)
+	if (alloc_load(state_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("alloc_load: %s", err);
 	assert_alloc_equal(&a, &b);
 
 	/* saving again replaces the file */
 	parse_ok(HDR "site solo 3\nend 1\n", &a);
-	assert_int_equal(alloc_save(t->state, &a, err, sizeof(err)), 0);
-	assert_int_equal(alloc_load(t->state, &b, err, sizeof(err)), 0);
+	assert_int_equal(alloc_save(state_dir(t), &a, err, sizeof(err)), 0);
+	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), 0);
 	assert_alloc_equal(&a, &b);
 	assert_int_equal(access(t->file, F_OK), 0);
 	{
@@ -526,16 +541,13 @@ test_load_missing(void **state)
 
 	alloc_init(&a, 78);
 	fill_sites(&a);
-	/* the directory exists, the file does not: an empty alloc */
-	assert_int_equal(mkdir(t->state, 0700), 0);
+	/* the directory exists, the file does not: an error, never an empty
+	 * alloc that would renumber every site (statedir_open writes the file
+	 * on a first start, so here it was lost) */
 	err[0] = '\0';
-	assert_int_equal(alloc_load(t->state, &a, err, sizeof(err)), 0);
-	assert_int_equal(a.n, 0);
-	assert_null(alloc_find(&a, "home1"));
-	/* no directory either */
-	fill_sites(&a);
-	assert_int_equal(alloc_load("/nonexistent-v6ext-test-dir", &a, err, sizeof(err)), 0);
-	assert_int_equal(a.n, 0);
+	assert_int_equal(alloc_load(state_dir(t), &a, err, sizeof(err)), ENOENT);
+	assert_has(err, "state-dir ");
+	assert_has(err, ALLOC_FILE ": missing");
 	alloc_free(&a);
 }
 
@@ -546,29 +558,30 @@ test_load_refuses(void **state)
 	struct alloc a, b;
 	uint8_t *whole;
 	size_t len;
-	char err[512];
+	char err[512], where[160];
 
 	alloc_init(&a, 78);
 	alloc_init(&b, 78);
 	fill_sites(&a);
-	assert_int_equal(alloc_save(t->state, &a, err, sizeof(err)), 0);
+	assert_int_equal(alloc_save(state_dir(t), &a, err, sizeof(err)), 0);
 	whole = read_file(t->file, &len);
 	/* every truncated copy fails, naming the file */
+	snprintf(where, sizeof(where), "state-dir %s: " ALLOC_FILE ": ", t->state);
 	for (size_t k = 0; k < len; k++) {
 		write_file(t->file, whole, k);
 		err[0] = '\0';
-		if (alloc_load(t->state, &b, err, sizeof(err)) != -1)
+		if (alloc_load(state_dir(t), &b, err, sizeof(err)) != EINVAL)
 			fail_msg("a copy cut at %zu of %zu bytes loaded", k, len);
-		assert_has(err, t->file);
+		assert_has(err, where);
 	}
 	write_file(t->file, whole, len);
-	assert_int_equal(alloc_load(t->state, &b, err, sizeof(err)), 0);
+	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), 0);
 	assert_alloc_equal(&a, &b);
 
 	/* a state file written for /78 does not load for /80 */
 	alloc_free(&b);
 	alloc_init(&b, 80);
-	assert_int_equal(alloc_load(t->state, &b, err, sizeof(err)), -1);
+	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, "sub-prefix-length");
 	assert_has(err, ALLOC_FILE ": line ");
 
@@ -577,17 +590,19 @@ test_load_refuses(void **state)
 	assert_int_equal(mkdir(t->file, 0700), 0);
 	alloc_free(&b);
 	alloc_init(&b, 78);
-	assert_int_equal(alloc_load(t->state, &b, err, sizeof(err)), -1);
+	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), EISDIR);
 	assert_has(err, "not a regular file");
 	assert_int_equal(rmdir(t->file), 0);
 
-	/* alloc_save makes one directory level, not a whole path */
+	/* opening state-dir makes one directory level, not a whole path */
 	{
-		char deep[160];
+		struct statefile_dir deep;
+		char path[160];
 
-		snprintf(deep, sizeof(deep), "%s/no/such", t->dir);
-		assert_int_equal(alloc_save(deep, &a, err, sizeof(err)), -1);
-		assert_has(err, deep);
+		snprintf(path, sizeof(path), "%s/no/such", t->dir);
+		assert_int_equal(statefile_dir_open(&deep, path, err, sizeof(err)), ENOENT);
+		assert_has(err, path);
+		assert_int_equal(deep.fd, -1);
 	}
 	free(whole);
 	alloc_free(&a);
@@ -697,12 +712,12 @@ test_assign_reorder_after_restart(void **state)
 	assign_ok(&a, peers, N, used, 2, out, &changed);
 	assert_true(changed);
 	assert_true(out[0] == 1 && out[1] == 3 && out[2] == 4 && out[3] == 5 && out[4] == 6);
-	if (alloc_save(t->state, &a, err, sizeof(err)) != 0)
+	if (alloc_save(state_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("alloc_save: %s", err);
 
 	/* restart: load, and the config lists the peers the other way round */
 	alloc_init(&b, 78);
-	if (alloc_load(t->state, &b, err, sizeof(err)) != 0)
+	if (alloc_load(state_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("alloc_load: %s", err);
 	assign_ok(&b, rev, N, used, 2, out2, &changed);
 	assert_false(changed);

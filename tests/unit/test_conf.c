@@ -944,6 +944,70 @@ test_error_buffer(void **state)
 	assert_null(conf_server_find_peer(NULL, "x"));
 }
 
+/* ---------------------------------------------------------- control-group */
+
+/* A file under /tmp holding text; its path in path. */
+static void
+temp_conf(char *path, size_t pathlen, const char *text)
+{
+	int fd;
+
+	snprintf(path, pathlen, "/tmp/test_conf.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+test_control_group(void **state)
+{
+	char path[64], err[CONF_ERR_LEN], want[CONF_ERR_LEN + 64];
+	struct conf_server s;
+	struct conf_client c;
+
+	(void)state;
+	/* parsed, not looked up: the name only */
+	server_fixture("server-control-group.conf", &s);
+	assert_string_equal(s.control_group, "v6ext-admin");
+	assert_true(s.control_gid == (gid_t)-1);
+	conf_server_free(&s);
+	client_fixture("client-control-group.conf", &c);
+	assert_string_equal(c.control_group, "v6ext-admin");
+	assert_true(c.control_gid == (gid_t)-1);
+	/* unset: empty, and no gid */
+	server_fixture("server-minimal.conf", &s);
+	assert_string_equal(s.control_group, "");
+	assert_true(s.control_gid == (gid_t)-1);
+	conf_server_free(&s);
+	client_fixture("client-minimal.conf", &c);
+	assert_string_equal(c.control_group, "");
+	assert_true(c.control_gid == (gid_t)-1);
+
+	/* loaded: looked up, so a start and -n see a group that is not there */
+	temp_conf(path, sizeof(path), SERVER_HEAD "control-group = root\n");
+	if (conf_server_load(path, &s, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(s.control_gid == 0);
+	conf_server_free(&s);
+	unlink(path);
+	temp_conf(path, sizeof(path), SERVER_HEAD "control-group = v6ext-no-such-group\n");
+	assert_int_equal(conf_server_load(path, &s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:4: control-group 'v6ext-no-such-group': no such group", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	temp_conf(path, sizeof(path), CLIENT_HEAD "server = vps.example.net\ncontrol-group = root\n");
+	if (conf_client_load(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(c.control_gid == 0);
+	unlink(path);
+	temp_conf(path, sizeof(path), CLIENT_HEAD "server = vps.example.net\ncontrol-group = v6ext-no-such-group\n");
+	assert_int_equal(conf_client_load(path, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:5: control-group 'v6ext-no-such-group': no such group", path);
+	assert_string_equal(err, want);
+	unlink(path);
+}
+
 /* ------------------------------------------------------------------ files */
 
 static void
@@ -1034,6 +1098,7 @@ main(void)
 		cmocka_unit_test(test_dhcpv6_keys),
 		cmocka_unit_test(test_error_buffer),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_control_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
@@ -59,6 +60,7 @@ struct fx {
 	size_t domains_len;
 	struct leases l;
 	char dir[64];
+	struct statefile_dir sd;        /* dir, for the lease file */
 };
 
 /* ----------------------------------------------------------------- helpers */
@@ -105,11 +107,18 @@ fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	const char *why = NULL;
+	char err[512];
 
 	if (f == NULL)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_dhcp6_server.XXXXXX");
 	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	if (statefile_dir_open(&f->sd, f->dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		rmdir(f->dir);
 		free(f);
 		return -1;
 	}
@@ -149,8 +158,10 @@ static int
 fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	int rc = nftw(f->dir, fx_rm, 8, FTW_DEPTH | FTW_PHYS);
+	int rc;
 
+	statefile_dir_close(&f->sd);
+	rc = nftw(f->dir, fx_rm, 8, FTW_DEPTH | FTW_PHYS);
 	leases_free(&f->l);
 	free(f);
 	return rc;
@@ -451,12 +462,12 @@ test_renew_after_restart(void **state)
 
 	a = request(f, 1, 1, NULL, NOW);
 	(void)request(f, 2, 1, NULL, NOW);
-	if (leases_save(f->dir, &f->l, err, sizeof(err)) != 0)
+	if (leases_save(&f->sd, &f->l, err, sizeof(err)) != 0)
 		fail_msg("leases_save: %s", err);
 	/* a restart: a new table from the file */
 	leases_free(&f->l);
 	leases_init(&f->l);
-	if (leases_load(f->dir, &f->l, err, sizeof(err)) != 0)
+	if (leases_load(&f->sd, &f->l, err, sizeof(err)) != 0)
 		fail_msg("leases_load: %s", err);
 	assert_int_equal(f->l.n, 2);
 

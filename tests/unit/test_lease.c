@@ -9,7 +9,8 @@
  * expire and remove keep the table right and LEASE_SITE_MAX holds per
  * site. That the leases file round-trips (in memory and on disk, written
  * 0600), that each malformed or cut-short file is refused with a message
- * that says why, and that a missing file is an empty table. Input buffers
+ * that says why, and that a missing file is an error (ENOENT), never an
+ * empty table. Input buffers
  * are heap blocks of exactly their length, so AddressSanitizer sees any
  * read past the end. */
 #include "config.h"
@@ -252,7 +253,19 @@ struct tmp {
 	char dir[64];
 	char state[96];         /* dir/state, not created */
 	char file[128];         /* dir/state/leases */
+	struct statefile_dir sd;        /* dir/state, once state_dir() opened it */
 };
+
+/* Open (and so create) dir/state. */
+static const struct statefile_dir *
+state_dir(struct tmp *t)
+{
+	char err[512];
+
+	if (t->sd.fd < 0 && statefile_dir_open(&t->sd, t->state, err, sizeof(err)) != 0)
+		fail_msg("statefile_dir_open: %s", err);
+	return &t->sd;
+}
 
 static int
 tmp_setup(void **state)
@@ -268,6 +281,7 @@ tmp_setup(void **state)
 	}
 	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
 	snprintf(t->file, sizeof(t->file), "%s/%s", t->state, LEASE_FILE);
+	t->sd.fd = -1;
 	*state = t;
 	return 0;
 }
@@ -285,8 +299,10 @@ static int
 tmp_teardown(void **state)
 {
 	struct tmp *t = *state;
-	int rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
+	int rc;
 
+	statefile_dir_close(&t->sd);
+	rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
 	free(t);
 	return rc;
 }
@@ -961,22 +977,22 @@ test_save_load(void **state)
 	leases_init(&a);
 	leases_init(&b);
 	fill(&a);
-	/* the state directory does not exist yet: leases_save makes it */
-	if (leases_save(t->state, &a, err, sizeof(err)) != 0)
+	/* the state directory does not exist yet: opening it makes it */
+	if (leases_save(state_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("leases_save: %s", err);
 	assert_int_equal(stat(t->file, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0600);
-	if (leases_load(t->state, &b, err, sizeof(err)) != 0)
+	if (leases_load(state_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("leases_load: %s", err);
 	assert_leases_equal(&a, &b);
 
 	/* saved again after a change: the change is what loads */
 	lease_remove(&a, &a.v[0]);
-	assert_int_equal(leases_save(t->state, &a, err, sizeof(err)), 0);
+	assert_int_equal(leases_save(state_dir(t), &a, err, sizeof(err)), 0);
 	assert_int_equal(stat(t->file, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), 0);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), 0);
 	assert_leases_equal(&a, &b);
 	leases_free(&a);
 	leases_free(&b);
@@ -991,13 +1007,10 @@ test_load_missing(void **state)
 
 	leases_init(&l);
 	fill(&l);
-	/* no directory: an empty table */
-	assert_int_equal(leases_load(t->state, &l, err, sizeof(err)), 0);
-	assert_int_equal(l.n, 0);
-	/* a directory without the file: the same */
-	fill(&l);
-	assert_int_equal(mkdir(t->state, 0700), 0);
-	assert_int_equal(leases_load(t->state, &l, err, sizeof(err)), 0);
+	/* a directory without the file: an error, since statedir_open writes an
+	 * empty one on a first start (the table is emptied all the same) */
+	assert_int_equal(leases_load(state_dir(t), &l, err, sizeof(err)), ENOENT);
+	assert_has(err, LEASE_FILE ": missing");
 	assert_int_equal(l.n, 0);
 	leases_free(&l);
 }
@@ -1007,39 +1020,40 @@ test_load_refuses(void **state)
 {
 	struct tmp *t = *state;
 	struct leases a, b;
-	char *text, err[512];
+	char *text, err[512], where[160];
 	size_t len;
 
 	leases_init(&a);
 	leases_init(&b);
 	fill(&a);
-	assert_int_equal(leases_save(t->state, &a, err, sizeof(err)), 0);
+	snprintf(where, sizeof(where), "state-dir %s: " LEASE_FILE ": ", t->state);
+	assert_int_equal(leases_save(state_dir(t), &a, err, sizeof(err)), 0);
 	assert_int_equal(leases_build(&a, &text, &len), 0);
 	/* cut mid-line, and at the start of the end line */
 	write_file(t->file, text, len - 3);
 	err[0] = '\0';
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), -1);
-	assert_has(err, t->file);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_has(err, where);
 	assert_has(err, "no newline");
 	write_file(t->file, text, len - strlen("end 6\n"));
 	err[0] = '\0';
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), -1);
-	assert_has(err, t->file);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_has(err, where);
 	assert_has(err, "no end line");
 	/* an empty file */
 	write_file(t->file, "", 0);
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), -1);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, "no header line");
 	/* a directory where the file should be */
 	assert_int_equal(unlink(t->file), 0);
 	assert_int_equal(mkdir(t->file, 0700), 0);
 	err[0] = '\0';
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), -1);
-	assert_has(err, t->file);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EISDIR);
+	assert_has(err, where);
 	assert_int_equal(rmdir(t->file), 0);
 	/* the whole file again: fine */
 	write_file(t->file, text, len);
-	assert_int_equal(leases_load(t->state, &b, err, sizeof(err)), 0);
+	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), 0);
 	assert_leases_equal(&a, &b);
 	free(text);
 	leases_free(&a);

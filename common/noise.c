@@ -279,6 +279,53 @@ noise_init(struct noise_handshake *hs, enum noise_role role, bool psk_mode,
 }
 
 void
+noise_responder_init(struct noise_responder *r, bool psk_mode, const uint8_t *prologue, size_t prologue_len,
+    const uint8_t s[NOISE_DH_LEN])
+{
+	struct noise_handshake hs;
+
+	/* Initialize, MixHash(prologue), "<- s": the same for every
+	 * initiation this responder will ever read */
+	(void)noise_init(&hs, NOISE_RESPONDER, psk_mode, prologue, prologue_len, s, NULL);
+	memcpy(r->s, hs.s, NOISE_DH_LEN);
+	memcpy(r->s_pub, hs.s_pub, NOISE_DH_LEN);
+	memcpy(r->h, hs.h, NOISE_HASH_LEN);
+	memcpy(r->ck, hs.ck, NOISE_HASH_LEN);
+	r->psk_mode = psk_mode;
+	noise_wipe(&hs);
+}
+
+void
+noise_responder_wipe(struct noise_responder *r)
+{
+	sodium_memzero(r, sizeof(*r));
+}
+
+void
+noise_init_responder(struct noise_handshake *hs, const struct noise_responder *r)
+{
+	sodium_memzero(hs, sizeof(*hs));
+	hs->role = NOISE_RESPONDER;
+	hs->psk_mode = r->psk_mode;
+	memcpy(hs->s, r->s, NOISE_DH_LEN);
+	memcpy(hs->s_pub, r->s_pub, NOISE_DH_LEN);
+	memcpy(hs->h, r->h, NOISE_HASH_LEN);
+	memcpy(hs->ck, r->ck, NOISE_HASH_LEN);
+	hs->state = NOISE_STATE_START;
+}
+
+int
+noise_static_static(uint8_t ss[NOISE_DH_LEN], const uint8_t s[NOISE_DH_LEN], const uint8_t rs[NOISE_DH_LEN])
+{
+	/* a low-order key gives all zeros, and fails as noise_mix_dh would */
+	if (crypto_scalarmult(ss, s, rs) != 0) {
+		sodium_memzero(ss, NOISE_DH_LEN);
+		return NOISE_ERR_DH;
+	}
+	return NOISE_OK;
+}
+
+void
 noise_set_ephemeral(struct noise_handshake *hs, const uint8_t e[NOISE_DH_LEN])
 {
 	memcpy(hs->e, e, NOISE_DH_LEN);
@@ -327,9 +374,10 @@ noise_write_message1(struct noise_handshake *hs, const uint8_t *payload, size_t 
 	return NOISE_OK;
 }
 
-int
-noise_read_message1(struct noise_handshake *hs, const uint8_t *msg, size_t len,
-    uint8_t *payload, size_t cap, size_t *plen)
+/* Message 1 as far as the initiator's static key: e, es, s. The responder
+ * learns who is asking here, before the second Diffie-Hellman. */
+static int
+noise_read_message1_static(struct noise_handshake *hs, const uint8_t *msg, size_t len, size_t cap)
 {
 	const size_t head = NOISE_DH_LEN + NOISE_DH_LEN + NOISE_TAG_LEN;
 	int rc;
@@ -346,13 +394,41 @@ noise_read_message1(struct noise_handshake *hs, const uint8_t *msg, size_t len,
 	if ((rc = noise_decrypt_and_hash(hs, msg + NOISE_DH_LEN,
 	    NOISE_DH_LEN + NOISE_TAG_LEN, hs->rs)) != 0)                           /* s */
 		return noise_fail(hs, rc);
-	if ((rc = noise_mix_dh(hs, hs->s, hs->rs)) != 0)                        /* ss */
+	hs->state = NOISE_STATE_MSG1_STATIC;
+	return NOISE_OK;
+}
+
+/* The rest of message 1: ss (precomputed, or computed here when ss is
+ * NULL), then the payload. */
+static int
+noise_read_message1_payload(struct noise_handshake *hs, const uint8_t ss[NOISE_DH_LEN],
+    const uint8_t *msg, size_t len, uint8_t *payload, size_t *plen)
+{
+	const size_t head = NOISE_DH_LEN + NOISE_DH_LEN + NOISE_TAG_LEN;
+	int rc;
+
+	if (hs->role != NOISE_RESPONDER || hs->state != NOISE_STATE_MSG1_STATIC)
+		return noise_fail(hs, NOISE_ERR_STATE);
+	if (ss != NULL)
+		noise_mix_key(hs, ss, NOISE_DH_LEN);                            /* ss */
+	else if ((rc = noise_mix_dh(hs, hs->s, hs->rs)) != 0)
 		return noise_fail(hs, rc);
 	if ((rc = noise_decrypt_and_hash(hs, msg + head, len - head, payload)) != 0)
 		return noise_fail(hs, rc);
 	*plen = len - head - NOISE_TAG_LEN;
 	hs->state = NOISE_STATE_MSG1;
 	return NOISE_OK;
+}
+
+int
+noise_read_message1(struct noise_handshake *hs, const uint8_t *msg, size_t len,
+    uint8_t *payload, size_t cap, size_t *plen)
+{
+	int rc;
+
+	if ((rc = noise_read_message1_static(hs, msg, len, cap)) != NOISE_OK)
+		return rc;
+	return noise_read_message1_payload(hs, NULL, msg, len, payload, plen);
 }
 
 /* <- e, ee, se (, psk) */
@@ -476,6 +552,23 @@ noise_consume_initiation(struct noise_handshake *hs, const struct wire_initiatio
 	size_t n;
 
 	return noise_read_message1(hs, (const uint8_t *)msg + offsetof(struct wire_initiation, ephemeral), NOISE_INIT_BODY, payload, WIRE_INIT_PAYLOAD_LEN, &n);
+}
+
+int
+noise_consume_initiation_static(struct noise_handshake *hs, const struct wire_initiation *msg)
+{
+	return noise_read_message1_static(hs, (const uint8_t *)msg + offsetof(struct wire_initiation, ephemeral),
+	    NOISE_INIT_BODY, WIRE_INIT_PAYLOAD_LEN);
+}
+
+int
+noise_consume_initiation_payload(struct noise_handshake *hs, const uint8_t ss[NOISE_DH_LEN],
+    const struct wire_initiation *msg, uint8_t payload[WIRE_INIT_PAYLOAD_LEN])
+{
+	size_t n;
+
+	return noise_read_message1_payload(hs, ss, (const uint8_t *)msg + offsetof(struct wire_initiation, ephemeral),
+	    NOISE_INIT_BODY, payload, &n);
 }
 
 int

@@ -37,6 +37,7 @@ enum noise_role { NOISE_INITIATOR, NOISE_RESPONDER };
 
 enum noise_state {
 	NOISE_STATE_START,      /* initialized, nothing sent or received */
+	NOISE_STATE_MSG1_STATIC, /* responder: message 1 read up to the initiator's static key */
 	NOISE_STATE_MSG1,       /* message 1 written (initiator) or read (responder) */
 	NOISE_STATE_DONE,       /* message 2 done: noise_split may run */
 	NOISE_STATE_FAILED,     /* any error: secrets wiped, only noise_wipe applies */
@@ -76,6 +77,27 @@ struct noise_handshake {
 int noise_init(struct noise_handshake *hs, enum noise_role role, bool psk_mode,
     const uint8_t *prologue, size_t prologue_len,
     const uint8_t s[NOISE_DH_LEN], const uint8_t rs[NOISE_DH_LEN]);
+/* A responder's part of every handshake, computed once: its static key
+ * pair and the hash and chaining key after Initialize, the prologue and the
+ * pre-message "<- s". A daemon answering initiations starts each from it
+ * (noise_init_responder) instead of noise_init, which would compute the
+ * public key (an X25519) and three hashes every time. */
+struct noise_responder {
+	uint8_t s[NOISE_DH_LEN], s_pub[NOISE_DH_LEN];
+	uint8_t h[NOISE_HASH_LEN], ck[NOISE_HASH_LEN];
+	bool psk_mode;
+};
+
+void noise_responder_init(struct noise_responder *r, bool psk_mode, const uint8_t *prologue, size_t prologue_len,
+    const uint8_t s[NOISE_DH_LEN]);
+void noise_responder_wipe(struct noise_responder *r);
+/* hs as noise_init(RESPONDER, ...) would leave it, from r. */
+void noise_init_responder(struct noise_handshake *hs, const struct noise_responder *r);
+/* The static-static DH of a pair (X25519(s, rs)): the same in every
+ * handshake of that pair, so a responder computes it once per peer. -1
+ * (NOISE_ERR_DH) for a low-order rs. */
+int noise_static_static(uint8_t ss[NOISE_DH_LEN], const uint8_t s[NOISE_DH_LEN], const uint8_t rs[NOISE_DH_LEN]);
+
 /* Tests only: use this ephemeral private key instead of a random one. */
 void noise_set_ephemeral(struct noise_handshake *hs, const uint8_t e[NOISE_DH_LEN]);
 void noise_set_psk(struct noise_handshake *hs, const uint8_t psk[NOISE_KEY_LEN]);
@@ -115,6 +137,13 @@ int noise_create_initiation(struct noise_handshake *hs, uint32_t sender,
     const uint8_t payload[WIRE_INIT_PAYLOAD_LEN], struct wire_initiation *msg);
 int noise_consume_initiation(struct noise_handshake *hs, const struct wire_initiation *msg,
     uint8_t payload[WIRE_INIT_PAYLOAD_LEN]);
+/* The same in two steps, so the responder knows the initiator (its
+ * static key, noise_remote_static) before the second Diffie-Hellman: an
+ * unknown key costs one X25519 (es), a known one the precomputed ss. ss
+ * NULL computes it. */
+int noise_consume_initiation_static(struct noise_handshake *hs, const struct wire_initiation *msg);
+int noise_consume_initiation_payload(struct noise_handshake *hs, const uint8_t ss[NOISE_DH_LEN],
+    const struct wire_initiation *msg, uint8_t payload[WIRE_INIT_PAYLOAD_LEN]);
 int noise_create_response(struct noise_handshake *hs, uint32_t sender, uint32_t receiver,
     const uint8_t payload[WIRE_RESP_PAYLOAD_LEN], struct wire_response *msg);
 int noise_consume_response(struct noise_handshake *hs, const struct wire_response *msg,

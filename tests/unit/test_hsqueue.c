@@ -1,0 +1,64 @@
+/* hsqueue: first in, first out; full at HSQUEUE_MAX (counted); under load
+ * from HSQUEUE_LOAD_DEPTH waiting, and for a second after the last time. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hsqueue.h"
+
+static void
+test_queue(void **state)
+{
+	struct hsqueue q;
+	uint8_t msg[WIRE_INITIATION_LEN];
+	struct endpoint from = { .len = 1 };
+	const struct hsqueue_item *it;
+	uint64_t now = 1000;
+
+	(void)state;
+	assert_int_equal(hsqueue_init(&q), 0);
+	assert_false(hsqueue_under_load(&q, now));
+	assert_null(hsqueue_pop(&q));
+	for (uint32_t i = 0; i < HSQUEUE_MAX; i++) {
+		memcpy(msg, &i, sizeof(i));
+		assert_true(hsqueue_push(&q, msg, &from, now));
+		if (i + 1 < HSQUEUE_LOAD_DEPTH)
+			assert_false(hsqueue_under_load(&q, now));
+	}
+	assert_true(hsqueue_under_load(&q, now));
+	assert_false(hsqueue_push(&q, msg, &from, now));
+	assert_int_equal(q.dropped, 1);
+	for (uint32_t i = 0; i < HSQUEUE_MAX; i++) {
+		uint32_t v;
+
+		assert_non_null(it = hsqueue_pop(&q));
+		memcpy(&v, it->msg, sizeof(v));
+		assert_int_equal(v, i);
+	}
+	assert_null(hsqueue_pop(&q));
+	/* empty, but the load lasts a second */
+	assert_true(hsqueue_under_load(&q, now + HSQUEUE_LOAD_MS - 1));
+	assert_false(hsqueue_under_load(&q, now + HSQUEUE_LOAD_MS));
+	/* the ring wraps */
+	for (int round = 0; round < 3; round++) {
+		assert_true(hsqueue_push(&q, msg, &from, now));
+		assert_non_null(hsqueue_pop(&q));
+	}
+	hsqueue_free(&q);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queue),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,106 @@
+/* stamps: the timestamps file round-trips; the greater timestamp stays;
+ * hostile files are refused with the line and the reason. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stamps.h"
+
+static void
+test_roundtrip(void **state)
+{
+	struct stamps a, b;
+	uint8_t ts[WIRE_TIMESTAMP_LEN] = { 0x40, 0, 0, 0, 0x69, 0x2f };
+	char *text, err[256];
+	size_t len;
+
+	(void)state;
+	stamps_init(&a);
+	stamps_init(&b);
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "home%d", i);
+		ts[11] = (uint8_t)i;
+		assert_int_equal(stamps_put(&a, name, ts), 0);
+	}
+	/* an older one does not lower it, a newer one raises it */
+	ts[11] = 0;
+	assert_int_equal(stamps_put(&a, "home5", ts), 0);
+	assert_int_equal(stamps_find(&a, "home5")->ts[11], 5);
+	ts[11] = 200;
+	assert_int_equal(stamps_put(&a, "home5", ts), 0);
+	assert_int_equal(stamps_find(&a, "home5")->ts[11], 200);
+	assert_int_equal(stamps_build(&a, &text, &len), 0);
+	if (stamps_parse((const uint8_t *)text, len, &b, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(b.n, a.n);
+	for (size_t i = 0; i < a.n; i++)
+		assert_memory_equal(stamps_find(&b, a.v[i].name)->ts, a.v[i].ts, WIRE_TIMESTAMP_LEN);
+	free(text);
+	/* an empty table, too */
+	stamps_free(&a);
+	assert_int_equal(stamps_build(&a, &text, &len), 0);
+	assert_int_equal(stamps_parse((const uint8_t *)text, len, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.n, 0);
+	free(text);
+	stamps_free(&b);
+}
+
+static void
+test_hostile(void **state)
+{
+	static const char *const bad[] = {
+		/*  1 */ "",
+		/*  2 */ "v6ext-timestamps 2\nend 0\n",
+		/*  3 */ "v6ext-timestamps 1\n",
+		/*  4 */ "v6ext-timestamps 1\nend 1\n",
+		/*  5 */ "v6ext-timestamps 1\npeer a 000000000000000000000000\nend 0\n",
+		/*  6 */ "v6ext-timestamps 1\npeer a 00000000000000000000000\nend 1\n",
+		/*  7 */ "v6ext-timestamps 1\npeer a 00000000000000000000000g\nend 1\n",
+		/*  8 */ "v6ext-timestamps 1\npeer a/b 000000000000000000000000\nend 1\n",
+		/*  9 */ "v6ext-timestamps 1\npeer a 000000000000000000000000\npeer a 000000000000000000000001\nend 2\n",
+		/* 10 */ "v6ext-timestamps 1\npeer a  000000000000000000000000\nend 1\n",
+		/* 11 */ "v6ext-timestamps 1\nend 0\njunk\n",
+		/* 12 */ "v6ext-timestamps 1\nend 0",
+		/* 13 */ "v6ext-timestamps 1\npeer aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 000000000000000000000000\nend 1\n",
+		/* 14 */ "v6ext-timestamps 1\nsite a 1\nend 1\n",
+	};
+	struct stamps s;
+	char err[256];
+
+	(void)state;
+	stamps_init(&s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (stamps_parse((const uint8_t *)bad[i], strlen(bad[i]), &s, err, sizeof(err)) != -1)
+			fail_msg("row %zu parsed", i + 1);
+		assert_true(err[0] != '\0');
+	}
+	/* a NUL inside a line */
+	{
+		const char t[] = "v6ext-timestamps 1\npeer a\0 000000000000000000000000\nend 1\n";
+
+		assert_int_equal(stamps_parse((const uint8_t *)t, sizeof(t) - 1, &s, err, sizeof(err)), -1);
+	}
+	stamps_free(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -174,7 +174,7 @@ client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 			client_initiate(c, &c->tp->ep, now);
 		break;
 	case WIRE_DATA:
-		if ((d = tunnel_open_data(c->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
+		if ((d = tunnel_open_data(c->tp, pkt, len, now, &flen, NULL)) != TUNNEL_OK) {
 			c->st.drops[d]++;
 			break;
 		}

@@ -36,6 +36,10 @@
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
 #define ENGINE_RX_BUFS 2
 #define LEASE_SWEEP_MS (60u * 1000)
+/* Event priorities: every event gets the middle one (libevent's default),
+ * the handshake queue the lowest. */
+#define ENGINE_PRIOS           3
+#define ENGINE_PRIO_HANDSHAKES 2
 
 static struct tunnel_peer *
 engine_lookup_key(void *ctx, const uint8_t pub[32])
@@ -59,17 +63,20 @@ engine_data(struct engine *e, uint8_t *pkt, size_t len, const struct endpoint *f
 	struct site_verdict v;
 	struct site *s;
 	enum tunnel_drop d;
+	bool confirmed;
 	size_t flen;
 
 	if ((s = sitetab_by_slot(&e->sites, util_get_le32(pkt + 4) & 0xffff)) == NULL) {
 		e->st.drops[DROP_INDEX]++;
 		return;
 	}
-	if ((d = tunnel_open_data(&s->tp, pkt, len, now, &flen)) != TUNNEL_OK) {
+	if ((d = tunnel_open_data(&s->tp, pkt, len, now, &flen, &confirmed)) != TUNNEL_OK) {
 		/* an unauthenticated datagram is not the peer's fault */
 		e->st.drops[d]++;
 		return;
 	}
+	if (confirmed)
+		log_info("peer %s: handshake confirmed", s->conf.name);
 	/* roaming: follow the peer to where its authenticated packets come from */
 	if (!endpoint_equal(&s->tp.ep, from)) {
 		char a[TRANSPORT_ADDRSTRLEN], b[TRANSPORT_ADDRSTRLEN];
@@ -98,8 +105,9 @@ engine_data(struct engine *e, uint8_t *pkt, size_t len, const struct endpoint *f
 	    &s->tp.st.drops[DROP_TAP]);
 }
 
+/* One queued initiation: cookie or token under load, then Diffie-Hellman. */
 static void
-engine_initiation(struct engine *e, const uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
+engine_initiation(struct engine *e, const struct hsqueue_item *it, bool under_load, uint64_t now)
 {
 	uint8_t reply[WIRE_RESPONSE_LEN];
 	size_t rlen = 0;
@@ -107,7 +115,8 @@ engine_initiation(struct engine *e, const uint8_t *pkt, size_t len, const struct
 	enum tunnel_reply kind;
 	enum tunnel_drop d;
 
-	d = tunnel_consume_initiation(e->resp, engine_lookup_key, e, pkt, len, from, now, &tp, reply, &rlen, &kind);
+	d = tunnel_consume_initiation(e->resp, engine_lookup_key, e, it->msg, sizeof(it->msg), &it->from,
+	    under_load, &e->rl, now, &tp, reply, &rlen, &kind);
 	if (d != TUNNEL_OK) {
 		e->st.drops[d]++;
 		return;
@@ -115,15 +124,34 @@ engine_initiation(struct engine *e, const uint8_t *pkt, size_t len, const struct
 	if (kind == TUNNEL_REPLY_COOKIE)
 		e->cookies_sent++;
 	if (kind != TUNNEL_REPLY_NONE)
-		datapath_send(&e->dp, from, reply, rlen, &e->st.drops[DROP_SEND]);
+		datapath_send(&e->dp, &it->from, reply, rlen, &e->st.drops[DROP_SEND]);
 	if (kind == TUNNEL_REPLY_RESPONSE) {
 		struct site *s = engine_site_of(tp);
 		char a[TRANSPORT_ADDRSTRLEN];
 
-		endpoint_format(from, a, sizeof(a));
+		endpoint_format(&it->from, a, sizeof(a));
 		log_info("peer %s: handshake from %s", s->conf.name, a);
-		site_set_carrier(s, true);
+		/* its timestamp is the one a replay must beat, after a restart too */
+		if (stamps_put(&e->stamps, s->conf.name, tp->last_timestamp) == 0)
+			state_touch(&e->state, PRIV_FILE_TIMESTAMPS);
 	}
+}
+
+/* The queued initiations, at most HSQUEUE_PER_TURN a turn (then the taps,
+ * timers and control have theirs); the event stays active while more wait. */
+static void
+engine_handshakes(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine *e = arg;
+	uint64_t now = util_now_ms();
+	const struct hsqueue_item *it;
+
+	(void)fd;
+	(void)what;
+	for (int i = 0; i < HSQUEUE_PER_TURN && (it = hsqueue_pop(&e->hsq)) != NULL; i++)
+		engine_initiation(e, it, hsqueue_under_load(&e->hsq, now), now);
+	if (e->hsq.n > 0)
+		event_active(e->ev_handshakes, EV_TIMEOUT, 0);
 }
 
 /* Every datagram passes the gate (header and size for its type) first. */
@@ -143,7 +171,12 @@ engine_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 		engine_data(e, pkt, len, from, now);
 		break;
 	case WIRE_INITIATION:
-		engine_initiation(e, pkt, len, from, now);
+		/* each may cost a Diffie-Hellman: it waits its turn */
+		if (!hsqueue_push(&e->hsq, pkt, from, now))
+			e->st.drops[DROP_QUEUE_FULL]++;
+		else if (e->hsq.n == 1)
+			event_active(e->ev_handshakes, EV_TIMEOUT, 0);
+		(void)hsqueue_under_load(&e->hsq, now);        /* the depth is seen at its peak */
 		break;
 	default:
 		/* responses and cookie replies go to clients, not to us */
@@ -299,6 +332,30 @@ engine_build_leases(const void *obj, char **out, size_t *len)
 	return leases_build(obj, out, len);
 }
 
+/* The timestamps of the sites there are now: a removed one's goes. */
+static int
+engine_build_stamps(const void *obj, char **out, size_t *len)
+{
+	const struct engine *e = obj;
+	struct stamps now;
+	int rc = 0;
+
+	stamps_init(&now);
+	for (size_t i = 0; rc == 0 && i < e->stamps.n; i++)
+		if (sitetab_by_name(&e->sites, e->stamps.v[i].name) != NULL)
+			rc = stamps_put(&now, e->stamps.v[i].name, e->stamps.v[i].ts);
+	if (rc == 0)
+		rc = stamps_build(&now, out, len);
+	stamps_free(&now);
+	return rc;
+}
+
+static int
+engine_parse_stamps(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen)
+{
+	return stamps_parse(buf, len, obj, err, errlen);
+}
+
 static int
 engine_parse_alloc(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen)
 {
@@ -320,10 +377,13 @@ engine_load_state(struct engine *e)
 	state_init(&e->state, &e->priv);
 	state_register(&e->state, PRIV_FILE_SUBPREFIXES, engine_build_alloc, &e->alloc);
 	state_register(&e->state, PRIV_FILE_LEASES, engine_build_leases, &e->leases);
+	state_register(&e->state, PRIV_FILE_TIMESTAMPS, engine_build_stamps, e);
 	if (state_load(&e->state, PRIV_FILE_SUBPREFIXES, ALLOC_FILE_MAX, engine_parse_alloc,
 	    &e->alloc, err, sizeof(err)) != 0 ||
 	    state_load(&e->state, PRIV_FILE_LEASES, LEASE_FILE_MAX, engine_parse_leases,
-	    &e->leases, err, sizeof(err)) != 0)
+	    &e->leases, err, sizeof(err)) != 0 ||
+	    state_load(&e->state, PRIV_FILE_TIMESTAMPS, STAMPS_FILE_MAX, engine_parse_stamps,
+	    &e->stamps, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 }
 
@@ -378,18 +438,24 @@ engine_main(struct engine_start *start)
 	e->upstream_index = start->upstream_index;
 	memcpy(e->upstream_mac, start->upstream_mac, 6);
 	signal(SIGPIPE, SIG_IGN);
-	if ((e->base = event_base_new()) == NULL || datapath_init(&e->dp, ENGINE_RX_BUFS, start->offload) != 0 ||
+	if ((e->base = event_base_new()) == NULL || event_base_priority_init(e->base, ENGINE_PRIOS) != 0 || datapath_init(&e->dp, ENGINE_RX_BUFS, start->offload) != 0 ||
 	    sitetab_init(&e->sites, &e->prefix, e->conf.sub_prefix_len) != 0)
 		fatalx("out of memory");
 	e->dp.udp6 = start->udp6;
 	e->dp.udp4 = start->udp4;
 	priv_init(&e->priv, start->priv, engine_priv_done, e);
 	e->ev_priv = engine_event(e, start->priv, EV_READ | EV_PERSIST, engine_priv_read);
-	if ((e->ev_reload = event_new(e->base, -1, 0, engine_reload, e)) == NULL)
+	/* handshakes run when nothing else is waiting: the queue (and so the
+	 * load, hsqueue.h) grows exactly when the sites keep the engine busy */
+	if ((e->ev_reload = event_new(e->base, -1, 0, engine_reload, e)) == NULL ||
+	    (e->ev_handshakes = event_new(e->base, -1, 0, engine_handshakes, e)) == NULL ||
+	    event_priority_set(e->ev_handshakes, ENGINE_PRIO_HANDSHAKES) != 0 ||
+	    hsqueue_init(&e->hsq) != 0 || ratelimit_init(&e->rl) != 0)
 		fatalx("out of memory");
 	engine_read_key(e);
 	alloc_init(&e->alloc, e->conf.sub_prefix_len);
 	leases_init(&e->leases);
+	stamps_init(&e->stamps);
 	dhcp6_server_duid(e->resp->pub, e->duid);
 	engine_load_state(e);
 	if (peers_start(e, err, sizeof(err)) != 0)

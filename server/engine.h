@@ -20,10 +20,13 @@
 #include "conf.h"
 #include "datapath.h"
 #include "dhcp6_server.h"
+#include "hsqueue.h"
 #include "lease.h"
 #include "prefix.h"
 #include "priv.h"
+#include "ratelimit.h"
 #include "sitetab.h"
+#include "stamps.h"
 #include "state.h"
 #include "tunnel.h"
 
@@ -59,6 +62,9 @@ struct engine {
 	struct tunnel_responder *resp;  /* in sodium_malloc memory: our private key */
 	struct datapath dp;
 	struct event *ev_udp6, *ev_udp4, *ev_tick, *ev_sig[3], *ev_priv, *ev_monitor, *ev_reload;
+	struct event *ev_handshakes;    /* active while initiations wait */
+	struct hsqueue hsq;             /* initiations waiting for their Diffie-Hellman */
+	struct ratelimit rl;            /* handshake work per source under load */
 	struct tunnel_stats st;         /* drops before a peer is known */
 	uint64_t cookies_sent;          /* cookie replies: handshakes refused under load */
 	struct sitetab sites;
@@ -71,6 +77,7 @@ struct engine {
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
 	struct metrics *metrics;        /* NULL without metrics-listen */
 	struct leases leases;           /* DHCPv6 bindings of every site */
+	struct stamps stamps;           /* every peer's greatest handshake timestamp */
 	uint8_t duid[DHCP6_SERVER_DUID_LEN];
 	uint64_t next_expire_ms;        /* next sweep of expired leases */
 	struct priv priv;               /* requests to the parent */

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "lease.h"
 #include "privmsg.h"
+#include "stamps.h"
 
 /* Header: type (1), flags (1: bit 0 = reply), body length (2), id (4).
  * Strings go as a 2-byte length and their bytes, no NUL. */
@@ -38,7 +39,7 @@ privmsg_file_name(enum privmsg_file f)
 	static const char *const names[PRIV_FILE_MAX] = {
 		[PRIV_FILE_SUBPREFIXES] = ALLOC_FILE,
 		[PRIV_FILE_LEASES] = LEASE_FILE,
-		[PRIV_FILE_TIMESTAMPS] = "timestamps",
+		[PRIV_FILE_TIMESTAMPS] = STAMPS_FILE,
 	};
 
 	return f < PRIV_FILE_MAX ? names[f] : "unknown";
@@ -50,7 +51,7 @@ privmsg_file_max(enum privmsg_file f)
 	switch (f) {
 	case PRIV_FILE_SUBPREFIXES: return ALLOC_FILE_MAX;
 	case PRIV_FILE_LEASES:      return LEASE_FILE_MAX;
-	case PRIV_FILE_TIMESTAMPS:  return 4u << 20;
+	case PRIV_FILE_TIMESTAMPS:  return STAMPS_FILE_MAX;
 	case PRIV_FILE_MAX:         break;
 	}
 	return 0;

@@ -73,6 +73,14 @@ site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t
 	hosts_init(&s->hosts);
 	tunnel_peer_init(&s->tp, cp->public_key, psk, slot);
 	sodium_memzero(psk, sizeof(psk));
+	tunnel_peer_precompute(&s->tp, e->resp);
+	{
+		/* what it sent before a restart is a replay after it */
+		const struct stamp *st = stamps_find(&e->stamps, cp->name);
+
+		if (st != NULL)
+			memcpy(s->tp.last_timestamp, st->ts, WIRE_TIMESTAMP_LEN);
+	}
 	s->offload = e->dp.offload;
 	if ((s->tap_fd = priv_site_open(&e->priv, cp->name, cp->tap, index, s->link.mac, &s->offload,
 	    err, errlen)) < 0)

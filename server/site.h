@@ -30,7 +30,8 @@ struct site {
 	struct event *ev_tap;
 	bool carrier;
 	uint64_t index;                 /* sub-prefix index in the /64 */
-	struct site *index_next;        /* sitetab's chain */
+	struct site *index_next;        /* sitetab's chains */
+	struct site *key_next;
 	struct ra_link link;            /* MAC (stable across restarts), link-local, sub-prefix */
 	struct hosts hosts;             /* addresses seen in use in the site */
 	struct ra_timer ra;

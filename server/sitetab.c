@@ -17,8 +17,12 @@ sitetab_init(struct sitetab *t, const struct prefix *prefix, uint8_t sub_len)
 	memset(t, 0, sizeof(*t));
 	t->prefix = *prefix;
 	t->sub_len = sub_len;
-	if ((t->by_index = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_index))) == NULL)
+	randombytes_buf(t->sipkey, sizeof(t->sipkey));
+	if ((t->by_index = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_index))) == NULL ||
+	    (t->by_key = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_key))) == NULL) {
+		free(t->by_index);
 		return -1;
+	}
 	t->index_mask = SITETAB_INDEX_MIN - 1;
 	return 0;
 }
@@ -28,6 +32,7 @@ sitetab_free(struct sitetab *t)
 {
 	free(t->slots);
 	free(t->by_index);
+	free(t->by_key);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -40,26 +45,46 @@ sitetab_hash(const struct sitetab *t, uint64_t index)
 	return (size_t)((index * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & t->index_mask;
 }
 
+/* Public keys are anyone's choice (a peer added at run time): SipHash with
+ * a key of our own, so nobody can line keys up in one chain. */
+static size_t
+sitetab_key_hash(const struct sitetab *t, const uint8_t pub[32])
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, pub, 32, t->sipkey);
+	memcpy(&v, h, sizeof(v));
+	return (size_t)v & t->index_mask;
+}
+
 static int
 sitetab_rehash(struct sitetab *t, size_t buckets)
 {
-	struct site **nb = calloc(buckets, sizeof(*nb));
+	struct site **ni = calloc(buckets, sizeof(*ni)), **nk = calloc(buckets, sizeof(*nk));
 	struct site **old = t->by_index;
 	size_t old_n = t->index_mask + 1;
 
-	if (nb == NULL)
+	if (ni == NULL || nk == NULL) {
+		free(ni);
+		free(nk);
 		return -1;
-	t->by_index = nb;
+	}
+	free(t->by_key);
+	t->by_index = ni;
+	t->by_key = nk;
 	t->index_mask = buckets - 1;
 	for (size_t i = 0; i < old_n; i++) {
 		struct site *s = old[i], *next;
 
 		for (; s != NULL; s = next) {
-			size_t h = sitetab_hash(t, s->index);
+			size_t h = sitetab_hash(t, s->index), k = sitetab_key_hash(t, s->tp.remote_pub);
 
 			next = s->index_next;
-			s->index_next = nb[h];
-			nb[h] = s;
+			s->index_next = ni[h];
+			ni[h] = s;
+			s->key_next = nk[k];
+			nk[k] = s;
 		}
 	}
 	free(old);
@@ -103,6 +128,9 @@ sitetab_insert(struct sitetab *t, struct site *s)
 	h = sitetab_hash(t, s->index);
 	s->index_next = t->by_index[h];
 	t->by_index[h] = s;
+	h = sitetab_key_hash(t, s->tp.remote_pub);
+	s->key_next = t->by_key[h];
+	t->by_key[h] = s;
 	t->n++;
 	return 0;
 }
@@ -121,6 +149,12 @@ sitetab_remove(struct sitetab *t, struct site *s)
 			break;
 		}
 	}
+	for (pp = &t->by_key[sitetab_key_hash(t, s->tp.remote_pub)]; *pp != NULL; pp = &(*pp)->key_next) {
+		if (*pp == s) {
+			*pp = s->key_next;
+			break;
+		}
+	}
 	t->n--;
 }
 
@@ -133,7 +167,7 @@ sitetab_by_slot(const struct sitetab *t, size_t slot)
 struct site *
 sitetab_by_key(const struct sitetab *t, const uint8_t pub[32])
 {
-	for (struct site *s = sitetab_first(t); s != NULL; s = sitetab_next(t, s))
+	for (struct site *s = t->by_key[sitetab_key_hash(t, pub)]; s != NULL; s = s->key_next)
 		if (sodium_memcmp(s->tp.remote_pub, pub, 32) == 0)
 			return s;
 	return NULL;

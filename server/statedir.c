@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "lease.h"
+#include "stamps.h"
 #include "statedir.h"
 #include "util.h"
 
@@ -20,24 +21,28 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 		{ .name = ALLOC_FILE, .optional_before = false },
 		/* before the manifest, leases was written with the first lease */
 		{ .name = LEASE_FILE, .optional_before = true },
-		/* timestamps (per-peer handshake timestamps) goes here, with
-		 * .optional_before = true: no earlier version wrote it */
+		/* no version before the manifest wrote it */
+		{ .name = STAMPS_FILE, .optional_before = true },
 	};
 	char *text[ARRAY_SIZE(kinds)] = { NULL };
 	struct alloc a;
 	struct leases l;
+	struct stamps st;
 	int rc;
 
 	if ((rc = statefile_dir_open(d, path, err, errlen)) != 0)
 		return rc;
 	alloc_init(&a, sub_len);
 	leases_init(&l);
-	if (alloc_build(&a, &text[0], &kinds[0].empty_len) != 0 || leases_build(&l, &text[1], &kinds[1].empty_len) != 0) {
+	stamps_init(&st);
+	if (alloc_build(&a, &text[0], &kinds[0].empty_len) != 0 || leases_build(&l, &text[1], &kinds[1].empty_len) != 0 ||
+	    stamps_build(&st, &text[2], &kinds[2].empty_len) != 0) {
 		snprintf(err, errlen, "state-dir %s: out of memory", d->path);
 		rc = ENOMEM;
 	} else {
 		kinds[0].empty = text[0];
 		kinds[1].empty = text[1];
+		kinds[2].empty = text[2];
 		rc = statefile_start(d, kinds, ARRAY_SIZE(kinds), NULL, err, errlen);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)

@@ -37,6 +37,7 @@
 
 #include "alloc.h"
 #include "lease.h"
+#include "stamps.h"
 #include "statedir.h"
 #include "statefile.h"
 #include "util.h"
@@ -733,7 +734,7 @@ test_start_new_kind(void **state)
 static void
 test_state_open(void **state)
 {
-	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STATEFILE_MANIFEST, NULL };
+	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, STATEFILE_MANIFEST, NULL };
 	struct tmp *t = *state;
 	struct statefile_dir d;
 	struct alloc a;

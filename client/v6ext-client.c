@@ -34,6 +34,7 @@
 #include "datapath.h"
 #include "evloop.h"
 #include "frame.h"
+#include "keyring.h"
 #include "keys.h"
 #include "log.h"
 #include "nl.h"
@@ -63,7 +64,8 @@ struct client {
 	struct conf_client conf;
 	struct event_base *base;
 	uint8_t *priv;                  /* sodium_malloc: our private key */
-	struct tunnel_peer *tp;         /* sodium_malloc: the PSK and the session keys */
+	struct keyring keys;            /* the pre-shared key, likewise */
+	struct tunnel_peer *tp;         /* sodium_malloc: the session keys */
 	struct cookie_checker cc;       /* mac1 on responses is keyed by our key */
 	struct datapath dp;
 	int tap_fd, tap_index, monitor;
@@ -425,16 +427,15 @@ usage(void)
 static int
 client_keys(struct client *c, char *err, size_t errlen)
 {
-	uint8_t *psk = sodium_malloc(KEY_LEN);
+	uint8_t *psk = NULL;
 	int rc = -1;
 
 	c->priv = sodium_malloc(KEY_LEN);
 	c->tp = sodium_malloc(sizeof(*c->tp));
-	if (psk == NULL || c->priv == NULL || c->tp == NULL) {
+	if (c->priv == NULL || c->tp == NULL || (c->conf.has_psk && (psk = keyring_get(&c->keys)) == NULL)) {
 		snprintf(err, errlen, "out of memory for keys");
 		goto out;
 	}
-	sodium_memzero(psk, KEY_LEN);
 	if (key_read_file(c->conf.private_key_file, c->priv, err, errlen) != 0 ||
 	    (c->conf.has_psk && key_read_file(c->conf.psk_file, psk, err, errlen) != 0))
 		goto out;
@@ -442,7 +443,6 @@ client_keys(struct client *c, char *err, size_t errlen)
 	c->tp->allow_aesgcm = util_env_on("V6EXT_AESGCM");
 	rc = 0;
 out:
-	sodium_free(psk);
 	return rc;
 }
 
@@ -583,6 +583,7 @@ main(int argc, char **argv)
 	close(c->monitor);
 	tunnel_peer_wipe(c->tp);
 	sodium_free(c->tp);
+	keyring_free(&c->keys);
 	cookie_checker_wipe(&c->cc);
 	sodium_free(c->priv);
 	datapath_free(&c->dp);

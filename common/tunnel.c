@@ -10,6 +10,8 @@
 #include "util.h"
 
 #define PROLOGUE     ((const uint8_t *)NOISE_PROLOGUE)
+/* A pair without a pre-shared key runs IKpsk2 with 32 zero bytes */
+static const uint8_t tunnel_no_psk[NOISE_KEY_LEN];
 #define PROLOGUE_LEN (sizeof(NOISE_PROLOGUE) - 1)
 
 const char *
@@ -71,8 +73,7 @@ tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint
 {
 	memset(p, 0, sizeof(*p));
 	memcpy(p->remote_pub, remote_pub, 32);
-	if (psk != NULL)
-		memcpy(p->psk, psk, 32);
+	p->psk = psk;
 	cookie_maker_init(&p->maker, remote_pub);
 	p->slot = slot;
 	p->allow_aesgcm = true;
@@ -87,7 +88,7 @@ tunnel_peer_wipe(struct tunnel_peer *p)
 	sodium_memzero(p->ss, sizeof(p->ss));
 	noise_wipe(&p->hs);
 	cookie_maker_wipe(&p->maker);
-	sodium_memzero(p->psk, sizeof(p->psk));
+	p->psk = NULL;          /* its owner wipes it */
 }
 
 void
@@ -186,7 +187,7 @@ tunnel_initiate(struct tunnel_peer *p, const uint8_t local_priv[32], uint64_t no
 	p->hs_index = randombytes_random();
 	if ((rc = noise_init(&p->hs, NOISE_INITIATOR, true, PROLOGUE, PROLOGUE_LEN, local_priv, p->remote_pub)) != 0)
 		return rc;
-	noise_set_psk(&p->hs, p->psk);
+	noise_set_psk(&p->hs, p->psk != NULL ? p->psk : tunnel_no_psk);
 	if ((rc = noise_create_initiation(&p->hs, p->hs_index, payload, msg)) != 0)
 		return rc;
 	cookie_add_macs(&p->maker, (uint8_t *)msg, sizeof(*msg), now_ms);
@@ -364,7 +365,7 @@ tunnel_consume_initiation(struct tunnel_responder *r, tunnel_lookup_fn lookup, v
 		cipher = SESSION_AES256GCM;
 		util_put_le32(features + WIRE_RESP_FEATURES_OFF, WIRE_FEATURE_AESGCM);
 	}
-	noise_set_psk(&hs, p->psk);
+	noise_set_psk(&hs, p->psk != NULL ? p->psk : tunnel_no_psk);
 	local = (randombytes_random() & 0xffff0000u) | p->slot;
 	if (noise_create_response(&hs, local, util_get_le32(m.sender), features, (struct wire_response *)reply) != NOISE_OK ||
 	    tunnel_keys(&fresh, &hs, cipher, local, util_get_le32(m.sender), false, now_ms) != 0) {

@@ -77,7 +77,7 @@ struct tunnel_stats {
 
 struct tunnel_peer {
 	uint8_t remote_pub[32];
-	uint8_t psk[32];                /* all zero when none is configured */
+	const uint8_t *psk;             /* 32 bytes the owner keeps (keyring.h), or NULL: none */
 	struct cookie_maker maker;      /* MACs on what we send to this peer */
 	struct session cur, prev;
 	struct session next;            /* responder: made, not yet confirmed by data */
@@ -101,6 +101,7 @@ struct tunnel_peer {
 	struct tunnel_stats st;
 };
 
+/* psk (NULL: none, the zero key) must live as long as p: it is not copied. */
 void tunnel_peer_init(struct tunnel_peer *p, const uint8_t remote_pub[32], const uint8_t *psk, uint16_t slot);
 void tunnel_peer_wipe(struct tunnel_peer *p);
 bool tunnel_peer_live(const struct tunnel_peer *p, uint64_t now_ms);

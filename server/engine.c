@@ -415,6 +415,7 @@ engine_stop(struct engine *e)
 	ctl_close(e->ctl);
 	tunnel_responder_wipe(e->resp);
 	sodium_free(e->resp);
+	keyring_free(&e->keys);
 }
 
 void

@@ -21,6 +21,7 @@
 #include "datapath.h"
 #include "dhcp6_server.h"
 #include "hsqueue.h"
+#include "keyring.h"
 #include "lease.h"
 #include "prefix.h"
 #include "priv.h"
@@ -60,6 +61,7 @@ struct engine {
 	struct conf_server conf;
 	struct event_base *base;
 	struct tunnel_responder *resp;  /* in sodium_malloc memory: our private key */
+	struct keyring keys;            /* the peers' pre-shared keys, likewise */
 	struct datapath dp;
 	struct event *ev_udp6, *ev_udp4, *ev_tick, *ev_sig[3], *ev_priv, *ev_monitor, *ev_reload;
 	struct event *ev_handshakes;    /* active while initiations wait */

@@ -12,6 +12,7 @@
 #include "dhcp6_server.h"
 #include "engine.h"
 #include "frame.h"
+#include "keyring.h"
 #include "keys.h"
 #include "log.h"
 #include "ndp.h"
@@ -45,22 +46,30 @@ site_tap_read(evutil_socket_t fd, short what, void *arg)
 struct site *
 site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t slot, char *err, size_t errlen)
 {
-	uint8_t psk[KEY_LEN] = { 0 };
+	uint8_t *psk = NULL;
 	struct site *s;
 	int fd;
 
 	if (cp->has_psk) {
-		if ((fd = priv_key_open(&e->priv, cp->psk_file, err, errlen)) < 0)
+		/* read straight into locked memory of its own */
+		if ((psk = keyring_get(&e->keys)) == NULL) {
+			snprintf(err, errlen, "out of memory for keys");
 			return NULL;
+		}
+		if ((fd = priv_key_open(&e->priv, cp->psk_file, err, errlen)) < 0) {
+			keyring_put(&e->keys, psk);
+			return NULL;
+		}
 		if (key_read_fd(fd, cp->psk_file, psk, err, errlen) != 0) {
 			close(fd);
+			keyring_put(&e->keys, psk);
 			return NULL;
 		}
 		close(fd);
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		sodium_memzero(psk, sizeof(psk));
+		keyring_put(&e->keys, psk);
 		return NULL;
 	}
 	s->e = e;
@@ -72,7 +81,6 @@ site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t
 	ndp_link_local(s->link.mac, &s->link.ll);
 	hosts_init(&s->hosts);
 	tunnel_peer_init(&s->tp, cp->public_key, psk, slot);
-	sodium_memzero(psk, sizeof(psk));
 	tunnel_peer_precompute(&s->tp, e->resp);
 	{
 		/* what it sent before a restart is a replay after it */
@@ -97,6 +105,7 @@ fail:
 	if (s->tap_fd >= 0)
 		close(s->tap_fd);
 	tunnel_peer_wipe(&s->tp);
+	keyring_put(&e->keys, psk);
 	hosts_free(&s->hosts);
 	free(s);
 	return NULL;
@@ -125,6 +134,7 @@ site_close(struct site *s, bool withdraw)
 	sitetab_remove(&s->e->sites, s);
 	event_free(s->ev_tap);
 	close(s->tap_fd);       /* a non-persistent tap goes with its last fd */
+	keyring_put(&s->e->keys, (uint8_t *)s->tp.psk);
 	tunnel_peer_wipe(&s->tp);
 	hosts_free(&s->hosts);
 	free(s);

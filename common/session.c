@@ -147,20 +147,6 @@ session_decrypt(struct session *s, uint64_t now_ms, uint8_t *pkt, size_t len, si
 }
 
 const char *
-session_result_name(enum session_result r)
-{
-	switch (r) {
-	case SESSION_OK:          return "ok";
-	case SESSION_ERR_EXPIRED: return "expired";
-	case SESSION_ERR_LENGTH:  return "bad-length";
-	case SESSION_ERR_INDEX:   return "unknown-index";
-	case SESSION_ERR_REPLAY:  return "replay";
-	case SESSION_ERR_DECRYPT: return "decrypt";
-	}
-	return "unknown";
-}
-
-const char *
 session_cipher_name(enum session_cipher c)
 {
 	switch (c) {

@@ -82,7 +82,6 @@ bool session_needs_rekey(const struct session *s, uint64_t now_ms);
 bool session_expired(const struct session *s, uint64_t now_ms);
 /* Zero the keys (and the AES-GCM states); the session is dead. */
 void session_wipe(struct session *s);
-const char *session_result_name(enum session_result r);
 /* "chacha20-poly1305" or "aes-256-gcm", as `v6ext show` prints it. */
 const char *session_cipher_name(enum session_cipher c);
 

@@ -14,8 +14,10 @@ cd "$(dirname "$0")"
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev libseccomp-dev"
 # Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
-# targets), and the real network peers the namespace tests drive.
-TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables"
+# targets), and the real network peers the namespace tests drive; iperf3
+# (flood-cookie.test, make soak), libfaketime (linkflap.test), bc (the fault
+# tests' arithmetic on fractional seconds).
+TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc"
 
 # Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
 BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps"

@@ -117,10 +117,11 @@ state_memfd(struct state_file *f, const char *name, char *err, size_t errlen)
 static void
 state_result(struct state_file *f, const char *name, uint32_t gen, int err, const char *text)
 {
-	char why[PRIV_TEXT_MAX + 32];
+	char why[PRIV_TEXT_MAX + 32], what[64];
 
 	snprintf(why, sizeof(why), "state file %s: %s", name, text[0] ? text : strerror(err));
-	if (statefile_save_done(&f->saves, name, err, why, util_now_ms()) == 0 && gen == f->gen)
+	snprintf(what, sizeof(what), "state file %s", name);
+	if (statefile_save_done(&f->saves, what, err, why, util_now_ms()) == 0 && gen == f->gen)
 		f->dirty = false;
 }
 

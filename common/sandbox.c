@@ -55,10 +55,21 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 	(void)sig;
 	(void)uctx;
 	/* async-signal-safe: snprintf of integers, write, _exit */
-	n = snprintf(line, sizeof(line), "seccomp: system call %d is not allowed; stopping\n", si->si_syscall);
+	n = snprintf(line, sizeof(line), "seccomp: system call %d is not allowed (scmp_sys_resolver %d names it); stopping\n",
+	    si->si_syscall, si->si_syscall);
 	if (n > 0)
 		(void)!write(STDERR_FILENO, line, (size_t)n);
 	_exit(128 + SIGSYS);
+}
+
+/* One argument test. Field by field, not libseccomp's SCMP_Ax macros: those
+ * leave datum_b to the compiler, which clang's -Wextra refuses. */
+static struct scmp_arg_cmp
+sandbox_arg(unsigned int arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp cmp = { .arg = arg, .op = op, .datum_a = a, .datum_b = b };
+
+	return cmp;
 }
 
 static int
@@ -89,7 +100,7 @@ sandbox_enter(enum sandbox_profile profile, char *err, size_t errlen)
 	scmp_filter_ctx ctx;
 	struct sigaction sa = { .sa_sigaction = sandbox_sigsys, .sa_flags = SA_SIGINFO };
 	/* no executable memory: mmap and mprotect only without PROT_EXEC */
-	struct scmp_arg_cmp no_exec = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
+	struct scmp_arg_cmp no_exec = sandbox_arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 	/* fcntl: the flags libevent and libc set, seals on our memfds */
 	static const int fcntl_ops[] = { F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_ADD_SEALS, F_GET_SEALS };
 	/* ioctl: carrier of our taps, bytes waiting on a socket (evbuffer) */
@@ -110,32 +121,40 @@ sandbox_enter(enum sandbox_profile profile, char *err, size_t errlen)
 	rc = rc ? rc : sandbox_allow(ctx, "mmap2", 1, &no_exec);
 	rc = rc ? rc : sandbox_allow(ctx, "mprotect", 1, &no_exec);
 	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(fcntl_ops); i++) {
-		struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)fcntl_ops[i]);
+		struct scmp_arg_cmp a = sandbox_arg(1, SCMP_CMP_EQ, (scmp_datum_t)fcntl_ops[i], 0);
 
 		rc = sandbox_allow(ctx, "fcntl", 1, &a);
 		rc = rc ? rc : sandbox_allow(ctx, "fcntl64", 1, &a);
 	}
 	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(ioctl_ops); i++) {
-		struct scmp_arg_cmp a = SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)ioctl_ops[i]);
+		struct scmp_arg_cmp a = sandbox_arg(1, SCMP_CMP_EQ, (scmp_datum_t)ioctl_ops[i], 0);
 
 		rc = sandbox_allow(ctx, "ioctl", 1, &a);
 	}
 	/* raise/abort: signals to ourselves only */
 	{
-		struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
+		struct scmp_arg_cmp self = sandbox_arg(0, SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
 
 		rc = rc ? rc : sandbox_allow(ctx, "tgkill", 1, &self);
+	}
+	/* signal handlers may change (libevent restores them when its signal
+	 * events are freed at shutdown), except the SIGSYS one set here */
+	{
+		struct scmp_arg_cmp not_sigsys = sandbox_arg(0, SCMP_CMP_NE, SIGSYS, 0);
+
+		rc = rc ? rc : sandbox_allow(ctx, "rt_sigaction", 1, &not_sigsys);
+		rc = rc ? rc : sandbox_allow(ctx, "sigaction", 1, &not_sigsys);
 	}
 	if (profile == SANDBOX_CLIENT) {
 		static const int families[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
 		/* files: read-only opens (the resolver's configuration) */
-		struct scmp_arg_cmp ro = SCMP_A1(SCMP_CMP_MASKED_EQ, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC, 0);
-		struct scmp_arg_cmp ro_at = SCMP_A2(SCMP_CMP_MASKED_EQ, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC, 0);
+		struct scmp_arg_cmp ro = sandbox_arg(1, SCMP_CMP_MASKED_EQ, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC, 0);
+		struct scmp_arg_cmp ro_at = sandbox_arg(2, SCMP_CMP_MASKED_EQ, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC, 0);
 
 		for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(sandbox_resolver); i++)
 			rc = sandbox_allow(ctx, sandbox_resolver[i], 0, NULL);
 		for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(families); i++) {
-			struct scmp_arg_cmp a = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]);
+			struct scmp_arg_cmp a = sandbox_arg(0, SCMP_CMP_EQ, (scmp_datum_t)families[i], 0);
 
 			rc = sandbox_allow(ctx, "socket", 1, &a);
 		}

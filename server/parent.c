@@ -444,7 +444,7 @@ parent_reap(struct parent *p, bool stopping)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && stopping)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGSYS)
-		log_warnx("engine: stopped by its seccomp filter (the line before names the system call)");
+		log_warnx("engine: stopped by its seccomp filter (its last line on stderr names the system call)");
 	else if (WIFEXITED(status))
 		log_warnx("engine exited with status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))

@@ -12,8 +12,9 @@
 /* Open state-dir as statefile_dir_open does, then statefile_start with the
  * daemon's files: the first start writes every one of them empty (and the
  * manifest); a later start refuses, with ENOENT and the way out in err,
- * when one it held is gone. Afterwards alloc_load and leases_load find
- * their files. For the privileged parent, at start, before the first load.
+ * when one it held is gone. Afterwards every file is there for the
+ * engine's state_load (state.h), which reads it through the parent. For
+ * the privileged parent, at start, before it forks the engine.
  * 0 or an errno; d is closed on error. */
 int statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *err, size_t errlen);
 

@@ -1,7 +1,7 @@
 /* statefile: the daemon's files in state-dir, read whole and replaced
  * atomically, relative to one directory descriptor.
  *
- * Only root writes state-dir (the privileged parent, once v6extd is split):
+ * Only root writes state-dir (v6extd's privileged parent, parent.c):
  * statefile_dir_open() takes the directory back if an earlier v6extd left
  * it to its user, so no unprivileged process can plant a link where root
  * writes. Nothing here follows a symbolic link: reads use O_NOFOLLOW and

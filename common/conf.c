@@ -1545,6 +1545,39 @@ conf_server_parse(const char *name, const uint8_t *buf, size_t len,
 	return conf_server_parse_lookup(name, buf, len, false, out, err, errlen);
 }
 
+const char *
+conf_server_reload_fixed(const struct conf_server *a, const struct conf_server *b)
+{
+	if (strcmp(a->private_key_file, b->private_key_file) != 0)
+		return "private-key-file";
+	if (a->listen_port != b->listen_port)
+		return "listen-port";
+	if (strcmp(a->upstream, b->upstream) != 0)
+		return "upstream";
+	if (a->prefix_auto != b->prefix_auto || (!a->prefix_auto && memcmp(&a->prefix, &b->prefix, sizeof(a->prefix)) != 0))
+		return "prefix";
+	if (a->sub_prefix_len != b->sub_prefix_len)
+		return "sub-prefix-length";
+	if (a->mtu != b->mtu)
+		return "mtu";
+	if (a->ndp_proxy != b->ndp_proxy)
+		return "ndp-proxy";
+	if (strcmp(a->state_dir, b->state_dir) != 0)
+		return "state-dir";
+	if (strcmp(a->control_socket, b->control_socket) != 0)
+		return "control-socket";
+	if (a->busy_poll != b->busy_poll)
+		return "busy-poll";
+	if (strcmp(a->user, b->user) != 0)
+		return "user";
+	if (strcmp(a->control_group, b->control_group) != 0)
+		return "control-group";
+	if (a->metrics_enabled != b->metrics_enabled ||
+	    memcmp(&a->metrics_listen, &b->metrics_listen, sizeof(a->metrics_listen)) != 0)
+		return "metrics-listen";
+	return NULL;
+}
+
 void
 conf_server_free(struct conf_server *c)
 {

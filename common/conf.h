@@ -132,6 +132,10 @@ int conf_client_parse(const char *name, const uint8_t *buf, size_t len,
 int conf_server_load(const char *path, struct conf_server *out, char *err, size_t errlen);
 int conf_client_load(const char *path, struct conf_client *out, char *err, size_t errlen);
 void conf_server_free(struct conf_server *c);
+/* The first setting (its key) that differs between a running a and a
+ * reloaded b although a reload cannot change it under running sites;
+ * NULL when only what a reload may change (the peers) differs. */
+const char *conf_server_reload_fixed(const struct conf_server *a, const struct conf_server *b);
 /* Read a configuration file whole into a new heap buffer (NUL-terminated;
  * *len without it): what _load parses. -1 with "PATH: why" in err. */
 int conf_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);

@@ -353,8 +353,9 @@ parent_used_reply(struct parent *p, const struct privmsg *req, struct privmsg *r
 
 /* The configuration again: parsed here (it says which taps and key files
  * the engine may ask for from now on), and handed over as a sealed copy of
- * the same bytes. What a reload cannot change (prefix, upstream...) the
- * engine refuses; what it does not refuse the next requests may use. */
+ * the same bytes. What a reload cannot change (prefix, upstream...) is
+ * refused here; the peers of an accepted one are what the next requests
+ * may use. */
 static void
 parent_conf_read(struct parent *p, const struct privmsg *req, struct privmsg *r)
 {
@@ -362,12 +363,21 @@ parent_conf_read(struct parent *p, const struct privmsg *req, struct privmsg *r)
 	uint8_t *buf = NULL;
 	size_t len = 0, done = 0;
 	char err[CONF_ERR_LEN];
+	const char *fixed;
 	int fd = -1;
 
 	if (conf_read_file(p->conf_path, &buf, &len, err, sizeof(err)) != 0 ||
 	    conf_server_parse(p->conf_path, buf, len, &nc, err, sizeof(err)) != 0) {
 		r->err = EINVAL;
 		snprintf(r->text, sizeof(r->text), "%.*s", (int)sizeof(r->text) - 1, err);
+		goto out;
+	}
+	/* refused here, before anything of it is used: the parent keeps its
+	 * start-time values (sub-prefix length, MTU, user...) either way */
+	if ((fixed = conf_server_reload_fixed(&p->conf, &nc)) != NULL) {
+		r->err = EINVAL;
+		snprintf(r->text, sizeof(r->text), "%s changed, which needs a restart", fixed);
+		conf_server_free(&nc);
 		goto out;
 	}
 	conf_server_free(&p->conf);

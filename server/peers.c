@@ -140,40 +140,6 @@ peers_start(struct engine *e, char *err, size_t errlen)
 	return 0;
 }
 
-/* Settings a reload cannot change under running sites. */
-static const char *
-peers_reload_fixed(const struct conf_server *a, const struct conf_server *b)
-{
-	if (strcmp(a->private_key_file, b->private_key_file) != 0)
-		return "private-key-file";
-	if (a->listen_port != b->listen_port)
-		return "listen-port";
-	if (strcmp(a->upstream, b->upstream) != 0)
-		return "upstream";
-	if (a->prefix_auto != b->prefix_auto || (!a->prefix_auto && memcmp(&a->prefix, &b->prefix, sizeof(a->prefix)) != 0))
-		return "prefix";
-	if (a->sub_prefix_len != b->sub_prefix_len)
-		return "sub-prefix-length";
-	if (a->mtu != b->mtu)
-		return "mtu";
-	if (a->ndp_proxy != b->ndp_proxy)
-		return "ndp-proxy";
-	if (strcmp(a->state_dir, b->state_dir) != 0)
-		return "state-dir";
-	if (strcmp(a->control_socket, b->control_socket) != 0)
-		return "control-socket";
-	if (a->busy_poll != b->busy_poll)
-		return "busy-poll";
-	if (strcmp(a->user, b->user) != 0)
-		return "user";
-	if (strcmp(a->control_group, b->control_group) != 0)
-		return "control-group";
-	if (a->metrics_enabled != b->metrics_enabled ||
-	    memcmp(&a->metrics_listen, &b->metrics_listen, sizeof(a->metrics_listen)) != 0)
-		return "metrics-listen";
-	return NULL;
-}
-
 /* The configuration as the parent read it: a sealed copy, so both parse the
  * same bytes. */
 static int
@@ -226,7 +192,6 @@ peers_reload(struct engine *e, char *err, size_t errlen)
 {
 	struct conf_server nc;
 	struct alloc na;
-	const char *fixed;
 	uint64_t *idx = NULL;
 	struct site *s, *next;
 	bool changed;
@@ -235,11 +200,6 @@ peers_reload(struct engine *e, char *err, size_t errlen)
 		return -1;
 	/* the group was looked up at start (the engine has no NSS): the same */
 	nc.control_gid = e->conf.control_gid;
-	if ((fixed = peers_reload_fixed(&e->conf, &nc)) != NULL) {
-		snprintf(err, errlen, "%s changed, which needs a restart", fixed);
-		conf_server_free(&nc);
-		return -1;
-	}
 	if (alloc_copy(&na, &e->alloc) != 0) {
 		snprintf(err, errlen, "out of memory");
 		conf_server_free(&nc);

@@ -29,6 +29,9 @@ struct kv {
  * both). -1 after printing why. */
 int cli_request(const struct cli *cli, const char *req, struct kv **kv, size_t *n, char **reply);
 bool cli_is_number(const char *s);
+/* A reply's value in JSON: a number for counters and times, a string for
+ * the keys that name things and for anything not a plain integer. */
+void cli_json_value(const char *key, const char *val);
 /* s as a JSON string, escaped. */
 void cli_json_string(const char *s);
 /* peer.c */

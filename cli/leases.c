@@ -27,10 +27,10 @@ leases_json(const struct kv *kv, size_t n)
 			cli_json_string(kv[i].key);
 			putchar(':');
 		}
-		if (!start && cli_is_number(kv[i].val))
-			printf("%s", kv[i].val);
-		else
+		if (start)
 			cli_json_string(kv[i].val);
+		else
+			cli_json_value(kv[i].key, kv[i].val);
 		open = true;
 	}
 	printf("%s]}\n", open ? "}" : "");

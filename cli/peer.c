@@ -29,10 +29,7 @@ peer_json(const struct kv *kv, size_t n)
 		printf("%s", i ? "," : "");
 		cli_json_string(kv[i].key);
 		putchar(':');
-		if (cli_is_number(kv[i].val))
-			printf("%s", kv[i].val);
-		else
-			cli_json_string(kv[i].val);
+		cli_json_value(kv[i].key, kv[i].val);
 	}
 	printf("}\n");
 }

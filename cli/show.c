@@ -68,6 +68,27 @@ show_parse(char *reply, struct kv **out, size_t *n, int *err_no)
 	return *err_no < 0 ? -1 : 0;
 }
 
+/* Keys whose values are names, keys, addresses or identifiers: strings in
+ * JSON even when all digits (a peer "007", a DUID "00010001..."). */
+static const char *const cli_string_keys[] = {
+	"bridge", "cipher", "duid", "endpoint", "error", "lease", "ndp_proxy", "peer", "prefix",
+	"public_key", "result", "role", "server_public_key", "session", "site", "state",
+	"sub_prefix", "tap", "upstream",
+};
+
+void
+cli_json_value(const char *key, const char *val)
+{
+	bool number = cli_is_number(val) && (val[0] != '0' || val[1] == '\0');
+
+	for (size_t i = 0; number && i < sizeof(cli_string_keys) / sizeof(cli_string_keys[0]); i++)
+		number = strcmp(key, cli_string_keys[i]) != 0;
+	if (number)
+		printf("%s", val);
+	else
+		cli_json_string(val);
+}
+
 void
 cli_json_string(const char *s)
 {
@@ -111,10 +132,7 @@ show_json(const struct kv *kv, size_t n)
 		printf("%s", first ? "" : ",");
 		cli_json_string(drop ? kv[i].key + 5 : kv[i].key);
 		putchar(':');
-		if (cli_is_number(kv[i].val))
-			printf("%s", kv[i].val);
-		else
-			cli_json_string(kv[i].val);
+		cli_json_value(kv[i].key, kv[i].val);
 		first = false;
 	}
 	if (drops_open)

@@ -164,10 +164,10 @@ def dhcp6(ifname, log, per_second=8.0, keep=0):
                 out.write("unreleased %.3f %s %d %s %s\n" % (time.time(), duid.hex(), iaid, addr,
                           "no-reply" if r is None else "status-" + status[0][:2].hex()))
             continue
-        # DUID-LL with a locally administered MAC; 0x0a keeps its hex from
-        # being all digits, which `v6ext leases --json` would print as a
-        # bare (invalid) JSON number
-        duid = bytes([0, 3, 0, 1, 0x0a]) + os.urandom(5)
+        # DUID-LL with a locally administered MAC whose hex is all digits
+        # ("0003000102..."): `v6ext leases --json` must still print it as a
+        # string, not as a number with leading zeros (invalid JSON)
+        duid = bytes([0, 3, 0, 1, 0x02]) + bytes(random.randrange(10) * 16 + random.randrange(10) for _ in range(5))
         iaid = random.getrandbits(32)
         msg = (bytes([1]) + xid +
                struct.pack("!HH", 1, len(duid)) + duid +            # Client Identifier

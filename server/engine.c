@@ -266,7 +266,13 @@ engine_nlmon(void *ctx, const struct nlmon_event *ev)
 	if (ev->ifindex != e->upstream_index)
 		return;
 	if (ev->kind == NLMON_LINK) {
-		log_info("upstream %s: link %s", e->conf.upstream, ev->removed ? "removed" : ev->up ? "up" : "down");
+		const char *state = ev->removed ? "removed" : ev->up ? "up" : "down";
+
+		/* a change comes as several messages (admin state, then carrier):
+		 * one line per change */
+		if (e->upstream_link == NULL || strcmp(e->upstream_link, state) != 0)
+			log_info("upstream %s: link %s", e->conf.upstream, state);
+		e->upstream_link = state;
 		return;
 	}
 	if (ev->family != AF_INET6 || !prefix_contains(&e->prefix, &ev->addr.a6))

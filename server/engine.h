@@ -75,6 +75,7 @@ struct engine {
 	struct alloc alloc;             /* sub-prefix index per site name */
 	int upstream_index;
 	uint8_t upstream_mac[6];
+	const char *upstream_link;      /* its last state logged: "up", "down"... or NULL */
 	int monitor;                    /* netlink socket for upstream's events */
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
 	struct metrics *metrics;        /* NULL without metrics-listen */

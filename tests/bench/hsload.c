@@ -82,7 +82,7 @@ hsload_keygen(const char *dir, const char *count)
 	for (long i = 1; i <= n; i++) {
 		int fd;
 
-		snprintf(path, sizeof(path), "%s/p%04ld.key", dir, i);
+		snprintf(path, sizeof(path), "%s/p%05ld.key", dir, i);
 		key_generate(priv);
 		key_to_base64(b64, priv);
 		/* 0600 from the start, as `umask 077; v6ext genkey > FILE` makes it */

@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -30,6 +29,7 @@
 #include "alloc.h"
 #include "conf.h"
 #include "prefix.h"
+#include "tmpstate.h"
 #include "util.h"
 
 #define HDR       "v6ext-sub-prefixes 1 78\n"
@@ -168,63 +168,10 @@ assign_fails(struct alloc *a, const struct conf_peer *peers, size_t n,
 	assert_has(err, want);
 }
 
-/* A fresh directory under /tmp for each test that touches files. */
-struct tmp {
-	char dir[64];
-	char state[96];         /* dir/state, not created */
-	char file[128];         /* dir/state/sub-prefixes */
-	struct statefile_dir sd;        /* dir/state, once state_dir() opened it */
-};
-
-/* Open (and so create) dir/state. */
-static const struct statefile_dir *
-state_dir(struct tmp *t)
-{
-	char err[512];
-
-	if (t->sd.fd < 0 && statefile_dir_open(&t->sd, t->state, err, sizeof(err)) != 0)
-		fail_msg("statefile_dir_open: %s", err);
-	return &t->sd;
-}
-
 static int
 tmp_setup(void **state)
 {
-	struct tmp *t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/test_alloc.XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
-	snprintf(t->file, sizeof(t->file), "%s/%s", t->state, ALLOC_FILE);
-	t->sd.fd = -1;
-	*state = t;
-	return 0;
-}
-
-static int
-tmp_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-tmp_teardown(void **state)
-{
-	struct tmp *t = *state;
-	int rc;
-
-	statefile_dir_close(&t->sd);
-	rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
-	free(t);
-	return rc;
+	return tmpstate_setup(state, "test_alloc", ALLOC_FILE);
 }
 
 static void
@@ -479,7 +426,7 @@ test_parse_every_truncation(void **state)
 static void
 test_save_load(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct alloc a, b;
 	struct stat st;
 	DIR *d;
@@ -492,7 +439,7 @@ test_save_load(void **state)
 	fill_sites(&a);
 	/* the state directory does not exist yet: opening it makes it */
 	assert_int_equal(stat(t->state, &st), -1);
-	if (alloc_save(state_dir(t), &a, err, sizeof(err)) != 0)
+	if (alloc_save(tmpstate_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("alloc_save: %s", err);
 	assert_int_equal(stat(t->state, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
@@ -511,14 +458,14 @@ test_save_load(void **state)
 	}
 	closedir(d);
 	assert_int_equal(files, 1);
-	if (alloc_load(state_dir(t), &b, err, sizeof(err)) != 0)
+	if (alloc_load(tmpstate_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("alloc_load: %s", err);
 	assert_alloc_equal(&a, &b);
 
 	/* saving again replaces the file */
 	parse_ok(HDR "site solo 3\nend 1\n", &a);
-	assert_int_equal(alloc_save(state_dir(t), &a, err, sizeof(err)), 0);
-	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), 0);
+	assert_int_equal(alloc_save(tmpstate_dir(t), &a, err, sizeof(err)), 0);
+	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), 0);
 	assert_alloc_equal(&a, &b);
 	assert_int_equal(access(t->file, F_OK), 0);
 	{
@@ -535,7 +482,7 @@ test_save_load(void **state)
 static void
 test_load_missing(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct alloc a;
 	char err[512];
 
@@ -545,7 +492,7 @@ test_load_missing(void **state)
 	 * alloc that would renumber every site (statedir_open writes the file
 	 * on a first start, so here it was lost) */
 	err[0] = '\0';
-	assert_int_equal(alloc_load(state_dir(t), &a, err, sizeof(err)), ENOENT);
+	assert_int_equal(alloc_load(tmpstate_dir(t), &a, err, sizeof(err)), ENOENT);
 	assert_has(err, "state-dir ");
 	assert_has(err, ALLOC_FILE ": missing");
 	alloc_free(&a);
@@ -554,7 +501,7 @@ test_load_missing(void **state)
 static void
 test_load_refuses(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct alloc a, b;
 	uint8_t *whole;
 	size_t len;
@@ -563,25 +510,25 @@ test_load_refuses(void **state)
 	alloc_init(&a, 78);
 	alloc_init(&b, 78);
 	fill_sites(&a);
-	assert_int_equal(alloc_save(state_dir(t), &a, err, sizeof(err)), 0);
+	assert_int_equal(alloc_save(tmpstate_dir(t), &a, err, sizeof(err)), 0);
 	whole = read_file(t->file, &len);
 	/* every truncated copy fails, naming the file */
 	snprintf(where, sizeof(where), "state-dir %s: " ALLOC_FILE ": ", t->state);
 	for (size_t k = 0; k < len; k++) {
 		write_file(t->file, whole, k);
 		err[0] = '\0';
-		if (alloc_load(state_dir(t), &b, err, sizeof(err)) != EINVAL)
+		if (alloc_load(tmpstate_dir(t), &b, err, sizeof(err)) != EINVAL)
 			fail_msg("a copy cut at %zu of %zu bytes loaded", k, len);
 		assert_has(err, where);
 	}
 	write_file(t->file, whole, len);
-	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), 0);
+	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), 0);
 	assert_alloc_equal(&a, &b);
 
 	/* a state file written for /78 does not load for /80 */
 	alloc_free(&b);
 	alloc_init(&b, 80);
-	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, "sub-prefix-length");
 	assert_has(err, ALLOC_FILE ": line ");
 
@@ -590,7 +537,7 @@ test_load_refuses(void **state)
 	assert_int_equal(mkdir(t->file, 0700), 0);
 	alloc_free(&b);
 	alloc_init(&b, 78);
-	assert_int_equal(alloc_load(state_dir(t), &b, err, sizeof(err)), EISDIR);
+	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), EISDIR);
 	assert_has(err, "not a regular file");
 	assert_int_equal(rmdir(t->file), 0);
 
@@ -694,7 +641,7 @@ test_assign_reorder_after_restart(void **state)
 {
 	static const char *names[] = { "home1", "home2", "lab", "office", "cabin" };
 	enum { N = ARRAY_SIZE(names) };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct conf_peer peers[N], rev[N];
 	struct in6_addr used[2];
 	struct alloc a, b;
@@ -712,12 +659,12 @@ test_assign_reorder_after_restart(void **state)
 	assign_ok(&a, peers, N, used, 2, out, &changed);
 	assert_true(changed);
 	assert_true(out[0] == 1 && out[1] == 3 && out[2] == 4 && out[3] == 5 && out[4] == 6);
-	if (alloc_save(state_dir(t), &a, err, sizeof(err)) != 0)
+	if (alloc_save(tmpstate_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("alloc_save: %s", err);
 
 	/* restart: load, and the config lists the peers the other way round */
 	alloc_init(&b, 78);
-	if (alloc_load(state_dir(t), &b, err, sizeof(err)) != 0)
+	if (alloc_load(tmpstate_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("alloc_load: %s", err);
 	assign_ok(&b, rev, N, used, 2, out2, &changed);
 	assert_false(changed);
@@ -1094,12 +1041,12 @@ main(void)
 		cmocka_unit_test(test_parse_accepts),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_parse_every_truncation),
-		cmocka_unit_test_setup_teardown(test_save_load, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_missing, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_refuses, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_save_load, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_load_missing, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_load_refuses, tmp_setup, tmpstate_teardown),
 		cmocka_unit_test(test_assign_auto_in_order),
 		cmocka_unit_test(test_assign_skips_used),
-		cmocka_unit_test_setup_teardown(test_assign_reorder_after_restart, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_assign_reorder_after_restart, tmp_setup, tmpstate_teardown),
 		cmocka_unit_test(test_assign_new_and_departed),
 		cmocka_unit_test(test_assign_explicit),
 		cmocka_unit_test(test_assign_explicit_refused),

@@ -19,7 +19,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -38,6 +37,7 @@
 #include "dname.h"
 #include "lease.h"
 #include "prefix.h"
+#include "tmpstate.h"
 #include "util.h"
 
 #define SITE     "home1"
@@ -59,8 +59,7 @@ struct fx {
 	uint8_t domains[DHCP6_DOMAINS_MAX];
 	size_t domains_len;
 	struct leases l;
-	char dir[64];
-	struct statefile_dir sd;        /* dir, for the lease file */
+	struct tmpstate *tmp;           /* its state directory holds the lease file */
 };
 
 /* ----------------------------------------------------------------- helpers */
@@ -107,21 +106,14 @@ fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	const char *why = NULL;
-	char err[512];
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_dhcp6_server.XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmpstate_setup((void **)&f->tmp, "test_dhcp6_server", NULL) != 0) {
 		free(f);
 		return -1;
 	}
-	if (statefile_dir_open(&f->sd, f->dir, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
+	tmpstate_dir(f->tmp);
 	dhcp6_server_duid(server_key, f->duid);
 	if (inet_pton(AF_INET6, "2001:db8:64:1::53", &f->dns[0]) != 1 ||
 	    inet_pton(AF_INET6, "2606:4700:4700::1111", &f->dns[1]) != 1 ||
@@ -146,22 +138,12 @@ fx_setup(void **state)
 }
 
 static int
-fx_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 fx_teardown(void **state)
 {
 	struct fx *f = *state;
 	int rc;
 
-	statefile_dir_close(&f->sd);
-	rc = nftw(f->dir, fx_rm, 8, FTW_DEPTH | FTW_PHYS);
+	rc = tmpstate_teardown((void **)&f->tmp);
 	leases_free(&f->l);
 	free(f);
 	return rc;
@@ -462,12 +444,12 @@ test_renew_after_restart(void **state)
 
 	a = request(f, 1, 1, NULL, NOW);
 	(void)request(f, 2, 1, NULL, NOW);
-	if (leases_save(&f->sd, &f->l, err, sizeof(err)) != 0)
+	if (leases_save(&f->tmp->sd, &f->l, err, sizeof(err)) != 0)
 		fail_msg("leases_save: %s", err);
 	/* a restart: a new table from the file */
 	leases_free(&f->l);
 	leases_init(&f->l);
-	if (leases_load(&f->sd, &f->l, err, sizeof(err)) != 0)
+	if (leases_load(&f->tmp->sd, &f->l, err, sizeof(err)) != 0)
 		fail_msg("leases_load: %s", err);
 	assert_int_equal(f->l.n, 2);
 

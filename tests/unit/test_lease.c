@@ -18,7 +18,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -35,6 +34,7 @@
 #include "dhcp6.h"
 #include "lease.h"
 #include "prefix.h"
+#include "tmpstate.h"
 #include "util.h"
 
 #define SUB_TEXT "2001:db8:64:1:4::/78"
@@ -248,63 +248,10 @@ fill(struct leases *l)
 	assert_int_equal(l->n, 6);
 }
 
-/* A fresh directory under /tmp for each test that touches files. */
-struct tmp {
-	char dir[64];
-	char state[96];         /* dir/state, not created */
-	char file[128];         /* dir/state/leases */
-	struct statefile_dir sd;        /* dir/state, once state_dir() opened it */
-};
-
-/* Open (and so create) dir/state. */
-static const struct statefile_dir *
-state_dir(struct tmp *t)
-{
-	char err[512];
-
-	if (t->sd.fd < 0 && statefile_dir_open(&t->sd, t->state, err, sizeof(err)) != 0)
-		fail_msg("statefile_dir_open: %s", err);
-	return &t->sd;
-}
-
 static int
 tmp_setup(void **state)
 {
-	struct tmp *t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/test_lease.XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
-	snprintf(t->file, sizeof(t->file), "%s/%s", t->state, LEASE_FILE);
-	t->sd.fd = -1;
-	*state = t;
-	return 0;
-}
-
-static int
-tmp_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-tmp_teardown(void **state)
-{
-	struct tmp *t = *state;
-	int rc;
-
-	statefile_dir_close(&t->sd);
-	rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
-	free(t);
-	return rc;
+	return tmpstate_setup(state, "test_lease", LEASE_FILE);
 }
 
 static void
@@ -969,7 +916,7 @@ test_parse_every_truncation(void **state)
 static void
 test_save_load(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct leases a, b;
 	struct stat st;
 	char err[512];
@@ -978,21 +925,21 @@ test_save_load(void **state)
 	leases_init(&b);
 	fill(&a);
 	/* the state directory does not exist yet: opening it makes it */
-	if (leases_save(state_dir(t), &a, err, sizeof(err)) != 0)
+	if (leases_save(tmpstate_dir(t), &a, err, sizeof(err)) != 0)
 		fail_msg("leases_save: %s", err);
 	assert_int_equal(stat(t->file, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0600);
-	if (leases_load(state_dir(t), &b, err, sizeof(err)) != 0)
+	if (leases_load(tmpstate_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("leases_load: %s", err);
 	assert_leases_equal(&a, &b);
 
 	/* saved again after a change: the change is what loads */
 	lease_remove(&a, &a.v[0]);
-	assert_int_equal(leases_save(state_dir(t), &a, err, sizeof(err)), 0);
+	assert_int_equal(leases_save(tmpstate_dir(t), &a, err, sizeof(err)), 0);
 	assert_int_equal(stat(t->file, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), 0);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), 0);
 	assert_leases_equal(&a, &b);
 	leases_free(&a);
 	leases_free(&b);
@@ -1001,7 +948,7 @@ test_save_load(void **state)
 static void
 test_load_missing(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct leases l;
 	char err[512] = "";
 
@@ -1009,7 +956,7 @@ test_load_missing(void **state)
 	fill(&l);
 	/* a directory without the file: an error, since statedir_open writes an
 	 * empty one on a first start (the table is emptied all the same) */
-	assert_int_equal(leases_load(state_dir(t), &l, err, sizeof(err)), ENOENT);
+	assert_int_equal(leases_load(tmpstate_dir(t), &l, err, sizeof(err)), ENOENT);
 	assert_has(err, LEASE_FILE ": missing");
 	assert_int_equal(l.n, 0);
 	leases_free(&l);
@@ -1018,7 +965,7 @@ test_load_missing(void **state)
 static void
 test_load_refuses(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct leases a, b;
 	char *text, err[512], where[160];
 	size_t len;
@@ -1027,33 +974,33 @@ test_load_refuses(void **state)
 	leases_init(&b);
 	fill(&a);
 	snprintf(where, sizeof(where), "state-dir %s: " LEASE_FILE ": ", t->state);
-	assert_int_equal(leases_save(state_dir(t), &a, err, sizeof(err)), 0);
+	assert_int_equal(leases_save(tmpstate_dir(t), &a, err, sizeof(err)), 0);
 	assert_int_equal(leases_build(&a, &text, &len), 0);
 	/* cut mid-line, and at the start of the end line */
 	write_file(t->file, text, len - 3);
 	err[0] = '\0';
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, where);
 	assert_has(err, "no newline");
 	write_file(t->file, text, len - strlen("end 6\n"));
 	err[0] = '\0';
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, where);
 	assert_has(err, "no end line");
 	/* an empty file */
 	write_file(t->file, "", 0);
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EINVAL);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, "no header line");
 	/* a directory where the file should be */
 	assert_int_equal(unlink(t->file), 0);
 	assert_int_equal(mkdir(t->file, 0700), 0);
 	err[0] = '\0';
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), EISDIR);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), EISDIR);
 	assert_has(err, where);
 	assert_int_equal(rmdir(t->file), 0);
 	/* the whole file again: fine */
 	write_file(t->file, text, len);
-	assert_int_equal(leases_load(state_dir(t), &b, err, sizeof(err)), 0);
+	assert_int_equal(leases_load(tmpstate_dir(t), &b, err, sizeof(err)), 0);
 	assert_leases_equal(&a, &b);
 	free(text);
 	leases_free(&a);
@@ -1078,9 +1025,9 @@ main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_parse_rejects_lines),
 		cmocka_unit_test(test_parse_every_truncation),
-		cmocka_unit_test_setup_teardown(test_save_load, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_missing, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_refuses, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_save_load, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_load_missing, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_load_refuses, tmp_setup, tmpstate_teardown),
 		/* last: under ASan an overrun here ends the binary */
 		cmocka_unit_test(test_build_empty),
 	};

@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,57 +39,19 @@
 #include "stamps.h"
 #include "statedir.h"
 #include "statefile.h"
+#include "tmpstate.h"
 #include "util.h"
 
 #define NOBODY 65534            /* uid and gid, as Debian and Fedora have them */
 
-struct tmp {
-	char dir[64];                   /* mkdtemp */
-	char state[96];                 /* dir/state, not created */
-	struct statefile_dir sd;
-};
-
 static int
 tmp_setup(void **state)
 {
-	struct tmp *t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/test_statefile.XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
-	t->sd.fd = -1;
-	*state = t;
-	return 0;
-}
-
-static int
-tmp_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-tmp_teardown(void **state)
-{
-	struct tmp *t = *state;
-	int rc;
-
-	statefile_dir_close(&t->sd);
-	rc = nftw(t->dir, tmp_rm, 8, FTW_DEPTH | FTW_PHYS);
-	free(t);
-	return rc;
+	return tmpstate_setup(state, "test_statefile", NULL);
 }
 
 static void
-open_ok(struct tmp *t)
+open_ok(struct tmpstate *t)
 {
 	char err[512];
 
@@ -172,7 +133,7 @@ skip_unless_root(const char *what)
 /* -------------------------------------------------------------- round trip */
 
 static void
-round_trip(struct tmp *t, bool fallback)
+round_trip(struct tmpstate *t, bool fallback)
 {
 	static const char *const only[] = { "a", NULL };
 	char err[512];
@@ -216,7 +177,7 @@ test_round_trip_fallback(void **state)
 static void
 test_read_refuses(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[512], victim[128], path[128];
 	uint8_t *buf = (uint8_t *)"x";
 	size_t len = 7;
@@ -270,7 +231,7 @@ parse_fail(const uint8_t *buf, size_t len, void *obj, char *err, size_t errlen)
 static void
 test_load_errors(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[512], want[256];
 
 	open_ok(t);
@@ -282,7 +243,7 @@ test_load_errors(void **state)
 }
 
 static void
-write_over(struct tmp *t, bool fallback)
+write_over(struct tmpstate *t, bool fallback)
 {
 	static const char *const only[] = { "a", "sub-prefixes.tmp", NULL };
 	char err[512], victim[128], path[128];
@@ -325,7 +286,7 @@ write_over(struct tmp *t, bool fallback)
 static void
 test_write_over_hostile(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 
 	open_ok(t);
 	write_over(t, false);
@@ -335,7 +296,7 @@ test_write_over_hostile(void **state)
 static void
 test_dir_open_refuses(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[512], path[128];
 	struct statefile_dir d;
 
@@ -360,7 +321,7 @@ static void
 test_dir_fixed_up(void **state)
 {
 	static const char *const only[] = { "a", "b", "c", NULL };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char path[128];
 	struct stat st;
 
@@ -386,7 +347,7 @@ static void
 test_dir_taken_back(void **state)
 {
 	static const char *const only[] = { "a", "b", "c", NULL };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char a[128], b[128], c[128], link2[128];
 	struct stat st;
 
@@ -438,7 +399,7 @@ static void
 test_disk_full(void **state)
 {
 	static const char *const only[] = { "a", NULL };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[512], mnt[128];
 	size_t big = 1 << 20;
 	char *text;
@@ -634,7 +595,7 @@ static void
 test_start(void **state)
 {
 	static const char *const all[] = { "a", "b", "c", "manifest", NULL };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[1024], path[128], want[512];
 	size_t made;
 
@@ -680,7 +641,7 @@ test_start(void **state)
 static void
 test_start_older(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[1024];
 	size_t made;
 
@@ -709,7 +670,7 @@ test_start_older(void **state)
 static void
 test_start_new_kind(void **state)
 {
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	char err[1024];
 	size_t made;
 
@@ -735,7 +696,7 @@ static void
 test_state_open(void **state)
 {
 	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, STATEFILE_MANIFEST, NULL };
-	struct tmp *t = *state;
+	struct tmpstate *t = *state;
 	struct statefile_dir d;
 	struct alloc a;
 	struct leases l;
@@ -765,23 +726,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip_fallback, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_read_refuses, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_errors, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_write_over_hostile, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_dir_open_refuses, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_dir_fixed_up, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_dir_taken_back, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_fallback, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_read_refuses, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_load_errors, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_write_over_hostile, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_dir_open_refuses, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_dir_fixed_up, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_dir_taken_back, tmp_setup, tmpstate_teardown),
 		cmocka_unit_test(test_saves),
 		cmocka_unit_test(test_census),
 		cmocka_unit_test(test_manifest_text),
-		cmocka_unit_test_setup_teardown(test_start, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_start_older, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_start_new_kind, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_state_open, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_start, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_start_older, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_start_new_kind, tmp_setup, tmpstate_teardown),
+		cmocka_unit_test_setup_teardown(test_state_open, tmp_setup, tmpstate_teardown),
 		/* last: it leaves the process in a mount namespace of its own */
-		cmocka_unit_test_setup_teardown(test_disk_full, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, tmp_setup, tmpstate_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

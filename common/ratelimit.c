@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "ratelimit.h"
+#include "util.h"
 
 #define RATELIMIT_COST_MS  (1000u / RATELIMIT_PER_SECOND)
 #define RATELIMIT_MAX_MS   (RATELIMIT_COST_MS * RATELIMIT_BURST)
@@ -60,12 +61,7 @@ ratelimit_key(const struct endpoint *ep, uint8_t key[9])
 static size_t
 ratelimit_bucket(const struct ratelimit *r, const uint8_t key[9])
 {
-	uint8_t h[crypto_shorthash_BYTES];
-	uint64_t v;
-
-	crypto_shorthash(h, key, 9, r->sipkey);
-	memcpy(&v, h, sizeof(v));
-	return (size_t)(v & (RATELIMIT_BUCKETS - 1));
+	return (size_t)(util_keyed_hash(r->sipkey, key, 9) & (RATELIMIT_BUCKETS - 1));
 }
 
 void

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "util.h"
 
 void
@@ -67,4 +69,15 @@ util_env_on(const char *name)
 	const char *v = getenv(name);
 
 	return v == NULL || strcmp(v, "off") != 0;
+}
+
+uint64_t
+util_keyed_hash(const uint8_t key[16], const void *buf, size_t len)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, buf, len, key);
+	memcpy(&v, h, sizeof(v));
+	return v;
 }

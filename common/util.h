@@ -17,6 +17,11 @@ int util_hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *hex);
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
 uint64_t util_now_ms(void);
 
+/* SipHash-2-4 of buf under a secret 16-byte key (libsodium's shorthash):
+ * for the hash tables whose keys a peer picks, so nobody can line keys up
+ * in one bucket without the key. */
+uint64_t util_keyed_hash(const uint8_t key[16], const void *buf, size_t len);
+
 /* Little-endian loads and stores on unaligned wire bytes. */
 static inline uint32_t util_get_le32(const uint8_t *p)
 {

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "hosts.h"
+#include "util.h"
 
 void
 hosts_init(struct hosts *h)
@@ -26,11 +27,8 @@ hosts_free(struct hosts *h)
 static size_t
 hosts_slot(const struct hosts *h, const struct in6_addr *addr)
 {
-	uint8_t out[8];
-	uint64_t x;
+	uint64_t x = util_keyed_hash(h->key, addr->s6_addr, 16);
 
-	crypto_shorthash(out, addr->s6_addr, 16, h->key);
-	memcpy(&x, out, sizeof(x));
 	for (size_t i = x & (h->cap - 1);; i = (i + 1) & (h->cap - 1))
 		if (h->v[i].seen_ms == 0 || memcmp(&h->v[i].addr, addr, 16) == 0)
 			return i;

@@ -8,6 +8,7 @@
 
 #include "site.h"
 #include "sitetab.h"
+#include "util.h"
 
 #define SITETAB_INDEX_MIN 64    /* buckets of the index hash, a power of two */
 
@@ -50,12 +51,7 @@ sitetab_hash(const struct sitetab *t, uint64_t index)
 static size_t
 sitetab_key_hash(const struct sitetab *t, const uint8_t pub[32])
 {
-	uint8_t h[crypto_shorthash_BYTES];
-	uint64_t v;
-
-	crypto_shorthash(h, pub, 32, t->sipkey);
-	memcpy(&v, h, sizeof(v));
-	return (size_t)v & t->index_mask;
+	return (size_t)util_keyed_hash(t->sipkey, pub, 32) & t->index_mask;
 }
 
 static int

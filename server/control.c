@@ -11,7 +11,7 @@
 #include "control.h"
 #include "ctl.h"
 #include "ctl_proto.h"
-#include "engine.h"
+#include "engine_data.h"
 #include "keys.h"
 #include "ndproxy.h"
 #include "peers.h"

@@ -21,6 +21,7 @@
 #include "control.h"
 #include "ctl.h"
 #include "engine.h"
+#include "engine_data.h"
 #include "evloop.h"
 #include "keys.h"
 #include "log.h"

@@ -36,7 +36,7 @@
 
 #include "metrics.h"
 #include "ndproxy.h"
-#include "engine.h"
+#include "engine_data.h"
 #include "site.h"
 #include "util.h"
 

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine_data.h"
 #include "log.h"
 #include "ndp.h"
 #include "ndproxy.h"

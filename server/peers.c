@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "alloc.h"
-#include "engine.h"
+#include "engine_data.h"
 #include "keys.h"
 #include "log.h"
 #include "peers.h"

@@ -10,7 +10,7 @@
 
 #include "datapath.h"
 #include "dhcp6_server.h"
-#include "engine.h"
+#include "engine_data.h"
 #include "frame.h"
 #include "keyring.h"
 #include "keys.h"

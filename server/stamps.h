@@ -27,14 +27,14 @@ struct stamp {
 };
 
 struct stamps {
-	struct stamp *v;
+	struct stamp *v;                /* sorted by name */
 	size_t n, cap;
 };
 
 void stamps_init(struct stamps *s);
 void stamps_free(struct stamps *s);
-/* Add or raise name's timestamp (the greater one stays). -1 when out of
- * memory. */
+/* Add or raise name's timestamp (the greater one stays): a binary search,
+ * and an insert for a name not there yet. -1 when out of memory. */
 int stamps_put(struct stamps *s, const char *name, const uint8_t ts[WIRE_TIMESTAMP_LEN]);
 const struct stamp *stamps_find(const struct stamps *s, const char *name);
 

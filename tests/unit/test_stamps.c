@@ -1,4 +1,5 @@
 /* stamps: the timestamps file round-trips; the greater timestamp stays;
+ * a file in any order loads, and a whole /64 of peers is found again;
  * hostile files are refused with the line and the reason. */
 #include "config.h"
 
@@ -55,6 +56,45 @@ test_roundtrip(void **state)
 	stamps_free(&b);
 }
 
+/* 16 384 peers (a /64 of /78s), written in descending order, the way no
+ * build writes them: all found, each with its own timestamp; a name twice,
+ * far apart, is refused by name. */
+static void
+test_any_order(void **state)
+{
+	enum { N = 16384 };
+	size_t cap = 64 + N * 48, len = 0;
+	char *text = malloc(cap), err[256];
+	struct stamps s;
+
+	(void)state;
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len, "v6ext-timestamps 1\n");
+	for (int i = N - 1; i >= 0; i--)
+		len += (size_t)snprintf(text + len, cap - len, "peer p%05d 4000000069%014x\n", i, (unsigned)i);
+	len += (size_t)snprintf(text + len, cap - len, "end %d\n", N);
+	stamps_init(&s);
+	if (stamps_parse((const uint8_t *)text, len, &s, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(s.n, N);
+	for (int i = 0; i < N; i++) {
+		char name[16];
+		const struct stamp *st;
+
+		snprintf(name, sizeof(name), "p%05d", i);
+		assert_non_null(st = stamps_find(&s, name));
+		assert_int_equal(st->ts[10] << 8 | st->ts[11], i & 0xffff);
+	}
+	assert_null(stamps_find(&s, "p99999"));
+	/* the first line's peer once more, just before the end line */
+	len -= strlen("end 16384\n");
+	len += (size_t)snprintf(text + len, cap - len, "peer p%05d 400000006900000000000000\nend %d\n", N - 1, N + 1);
+	assert_int_equal(stamps_parse((const uint8_t *)text, len, &s, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "peer p16383 appears twice"));
+	stamps_free(&s);
+	free(text);
+}
+
 static void
 test_hostile(void **state)
 {
@@ -99,6 +139,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_any_order),
 		cmocka_unit_test(test_hostile),
 	};
 

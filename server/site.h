@@ -32,6 +32,7 @@ struct site {
 	uint64_t index;                 /* sub-prefix index in the /64 */
 	struct site *index_next;        /* sitetab's chains */
 	struct site *key_next;
+	struct site *name_next;
 	struct ra_link link;            /* MAC (stable across restarts), link-local, sub-prefix */
 	struct hosts hosts;             /* addresses seen in use in the site */
 	struct ra_timer ra;

@@ -20,8 +20,10 @@ sitetab_init(struct sitetab *t, const struct prefix *prefix, uint8_t sub_len)
 	t->sub_len = sub_len;
 	randombytes_buf(t->sipkey, sizeof(t->sipkey));
 	if ((t->by_index = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_index))) == NULL ||
-	    (t->by_key = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_key))) == NULL) {
+	    (t->by_key = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_key))) == NULL ||
+	    (t->by_name = calloc(SITETAB_INDEX_MIN, sizeof(*t->by_name))) == NULL) {
 		free(t->by_index);
+		free(t->by_key);
 		return -1;
 	}
 	t->index_mask = SITETAB_INDEX_MIN - 1;
@@ -34,6 +36,7 @@ sitetab_free(struct sitetab *t)
 	free(t->slots);
 	free(t->by_index);
 	free(t->by_key);
+	free(t->by_name);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -54,36 +57,51 @@ sitetab_key_hash(const struct sitetab *t, const uint8_t pub[32])
 	return (size_t)util_keyed_hash(t->sipkey, pub, 32) & t->index_mask;
 }
 
+/* Names come from the configuration and from `peer add`: hashed like keys. */
+static size_t
+sitetab_name_hash(const struct sitetab *t, const char *name)
+{
+	return (size_t)util_keyed_hash(t->sipkey, name, strlen(name)) & t->index_mask;
+}
+
+/* s at the head of its chain in each of the three hashes. */
+static void
+sitetab_link(struct sitetab *t, struct site *s)
+{
+	size_t h = sitetab_hash(t, s->index);
+
+	s->index_next = t->by_index[h];
+	t->by_index[h] = s;
+	h = sitetab_key_hash(t, s->tp.remote_pub);
+	s->key_next = t->by_key[h];
+	t->by_key[h] = s;
+	h = sitetab_name_hash(t, s->conf.name);
+	s->name_next = t->by_name[h];
+	t->by_name[h] = s;
+}
+
 static int
 sitetab_rehash(struct sitetab *t, size_t buckets)
 {
 	struct site **ni = calloc(buckets, sizeof(*ni)), **nk = calloc(buckets, sizeof(*nk));
-	struct site **old = t->by_index;
-	size_t old_n = t->index_mask + 1;
+	struct site **nn = calloc(buckets, sizeof(*nn));
 
-	if (ni == NULL || nk == NULL) {
+	if (ni == NULL || nk == NULL || nn == NULL) {
 		free(ni);
 		free(nk);
+		free(nn);
 		return -1;
 	}
+	free(t->by_index);
 	free(t->by_key);
+	free(t->by_name);
 	t->by_index = ni;
 	t->by_key = nk;
+	t->by_name = nn;
 	t->index_mask = buckets - 1;
-	for (size_t i = 0; i < old_n; i++) {
-		struct site *s = old[i], *next;
-
-		for (; s != NULL; s = next) {
-			size_t h = sitetab_hash(t, s->index), k = sitetab_key_hash(t, s->tp.remote_pub);
-
-			next = s->index_next;
-			s->index_next = ni[h];
-			ni[h] = s;
-			s->key_next = nk[k];
-			nk[k] = s;
-		}
-	}
-	free(old);
+	for (size_t i = 0; i < t->n_slots; i++)
+		if (t->slots[i] != NULL)
+			sitetab_link(t, t->slots[i]);
 	return 0;
 }
 
@@ -114,19 +132,12 @@ sitetab_free_slot(struct sitetab *t)
 int
 sitetab_insert(struct sitetab *t, struct site *s)
 {
-	size_t h;
-
 	if (s->tp.slot == 0 || s->tp.slot >= t->n_slots || t->slots[s->tp.slot] != NULL)
 		return -1;
 	if (t->n + 1 > t->index_mask + 1 && sitetab_rehash(t, (t->index_mask + 1) * 2) != 0)
 		return -1;
 	t->slots[s->tp.slot] = s;
-	h = sitetab_hash(t, s->index);
-	s->index_next = t->by_index[h];
-	t->by_index[h] = s;
-	h = sitetab_key_hash(t, s->tp.remote_pub);
-	s->key_next = t->by_key[h];
-	t->by_key[h] = s;
+	sitetab_link(t, s);
 	t->n++;
 	return 0;
 }
@@ -148,6 +159,12 @@ sitetab_remove(struct sitetab *t, struct site *s)
 	for (pp = &t->by_key[sitetab_key_hash(t, s->tp.remote_pub)]; *pp != NULL; pp = &(*pp)->key_next) {
 		if (*pp == s) {
 			*pp = s->key_next;
+			break;
+		}
+	}
+	for (pp = &t->by_name[sitetab_name_hash(t, s->conf.name)]; *pp != NULL; pp = &(*pp)->name_next) {
+		if (*pp == s) {
+			*pp = s->name_next;
 			break;
 		}
 	}
@@ -192,7 +209,7 @@ sitetab_by_addr(const struct sitetab *t, const struct in6_addr *addr)
 struct site *
 sitetab_by_name(const struct sitetab *t, const char *name)
 {
-	for (struct site *s = sitetab_first(t); s != NULL; s = sitetab_next(t, s))
+	for (struct site *s = t->by_name[sitetab_name_hash(t, name)]; s != NULL; s = s->name_next)
 		if (strcmp(s->conf.name, name) == 0)
 			return s;
 	return NULL;

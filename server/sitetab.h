@@ -21,7 +21,8 @@ struct sitetab {
 	size_t n;                       /* sites */
 	struct site **by_index;         /* hash of sub-prefix indices, chained through site->index_next */
 	struct site **by_key;           /* hash of public keys (SipHash, random key), through site->key_next */
-	size_t index_mask;              /* both have index_mask + 1 buckets */
+	struct site **by_name;          /* hash of names (the same SipHash), through site->name_next */
+	size_t index_mask;              /* all three have index_mask + 1 buckets */
 	uint8_t sipkey[16];
 	struct prefix prefix;           /* the /64 and the sites' prefix length, for by_addr */
 	uint8_t sub_len;

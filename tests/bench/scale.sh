@@ -33,7 +33,7 @@
 #  1. start-up: from the exec of `v6extd -f` until `v6ext show --json`
 #     answers (the control socket opens after every tap exists), with 1 peer
 #     and with all the peers;
-#  2. memory: VmRSS and VmHWM of both servers once started, the difference
+#  2. memory: VmRSS and VmHWM of both servers (parent + engine) once started, the difference
 #     per configured peer; and VmRSS once all sessions are live;
 #  3. throughput of site 1 alone: client 001 only, iperf3 TCP inet -> vm, 10 s;
 #  4. the other clients are started at once: the time until the server shows
@@ -228,12 +228,20 @@ client_conf() { # client_conf I: client I's configuration file, printed path
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-status_kb() { # status_kb PID FIELD: VmRSS or VmHWM of PID in kB
-	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2> /dev/null || true
+# A daemon and its children: v6extd is a parent and an engine (the engine
+# holds the sites and does the work), v6ext-client one process.
+tree() { echo "$1" $(cat "/proc/$1/task/$1/children" 2> /dev/null); }
+
+status_kb() { # status_kb PID FIELD: VmRSS or VmHWM of PID and its children, in kB
+	local p
+	for p in $(tree "$1"); do cat "/proc/$p/status" 2> /dev/null; done |
+		awk -v f="$2:" '$1 == f { kb += $2; n++ } END { if (n) print kb }'
 }
 
-cpu_ticks() { # cpu_ticks PID: utime+stime
-	sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | awk '{ print $12 + $13 }' || true
+cpu_ticks() { # cpu_ticks PID: utime+stime of PID and its children
+	local p
+	for p in $(tree "$1"); do sed 's/.*) //' "/proc/$p/stat" 2> /dev/null; done |
+		awk '{ t += $12 + $13; n++ } END { if (n) print t }'
 }
 
 show() { "$V6EXT" -s "$1" show --json; }
@@ -429,7 +437,7 @@ measure_handshakes() {
 	R[hs_server_cpu_pct]=$(awk -v d=$((c1 - c0)) -v h="$TICK" -v s=$SECS 'BEGIN { printf "%.0f", d / h / s * 100 }')
 	R[hs_load_cpu_pct]=$(sed -n 's/.* cpu_s=\([^ ]*\).*/\1/p' <<< "$out" | awk -v s=$SECS '{ printf "%.0f", $1 / s * 100 }')
 	NOTE[handshakes_per_s]="$(sed -n 's/.*\(initiations=[0-9]*\) \(cookies=[0-9]*\) \(timeouts=[0-9]*\) \(data=[0-9]*\) \(bad=[0-9]*\).* \(per_second=.*\)/\1 \2 \3 \4 \5 \6/p' <<< "$out"), ${#files[@]} keys, window $HS_WINDOW"
-	NOTE[hs_server_cpu_pct]="v6extd utime+stime over the ${SECS} s, % of one core"
+	NOTE[hs_server_cpu_pct]="v6extd (parent + engine) utime+stime over the ${SECS} s, % of one core"
 	NOTE[hs_load_cpu_pct]="hsload's own, on the same $(nproc) CPUs"
 }
 

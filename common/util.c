@@ -1,6 +1,8 @@
 /* util: hex and time helpers. */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,4 +82,15 @@ util_keyed_hash(const uint8_t key[16], const void *buf, size_t len)
 	crypto_shorthash(h, buf, len, key);
 	memcpy(&v, h, sizeof(v));
 	return v;
+}
+
+int
+util_errorf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -17,6 +17,11 @@ int util_hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *hex);
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
 uint64_t util_now_ms(void);
 
+/* fmt into err (errlen bytes, cut short if it must); returns -1, so a
+ * parser's `return util_errorf(err, errlen, "line %d: ...", n);` says why
+ * and fails in one step. */
+int util_errorf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* SipHash-2-4 of buf under a secret 16-byte key (libsodium's shorthash):
  * for the hash tables whose keys a peer picks, so nobody can line keys up
  * in one bucket without the key. */

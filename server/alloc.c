@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "keys.h"
 #include "log.h"
 #include "statefile.h"
+#include "util.h"
 
 #define ALLOC_MAGIC "v6ext-sub-prefixes"
 
@@ -101,20 +101,6 @@ alloc_remove_at(struct alloc *a, size_t i)
 	a->v[i] = a->v[--a->n];
 }
 
-static int alloc_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-alloc_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A decimal number of at most 20 digits, nothing else. */
 static int
 alloc_number(const char *s, size_t n, uint64_t *out)
@@ -167,7 +153,7 @@ alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t e
 
 	a->n = 0;
 	if (len > 0 && buf[len - 1] != '\n')
-		return alloc_error(err, errlen, "truncated (the last line has no newline)");
+		return util_errorf(err, errlen, "truncated (the last line has no newline)");
 	while (off < len) {
 		const char *s = text + off, *nl = memchr(s, '\n', len - off), *w[4];
 		size_t n = (size_t)(nl - s), wl[4], nw;
@@ -176,63 +162,63 @@ alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t e
 		off += n + 1;
 		line++;
 		if (memchr(s, '\0', n) != NULL)
-			return alloc_error(err, errlen, "line %d: a NUL byte", line);
+			return util_errorf(err, errlen, "line %d: a NUL byte", line);
 		if (n == 0 || s[0] == '#')
 			continue;
 		if (end)
-			return alloc_error(err, errlen, "line %d: text after the end line", line);
+			return util_errorf(err, errlen, "line %d: text after the end line", line);
 		nw = alloc_words(s, n, w, wl);
 		if (!header) {
 			if (nw != 3 || wl[0] != strlen(ALLOC_MAGIC) || memcmp(w[0], ALLOC_MAGIC, wl[0]) != 0)
-				return alloc_error(err, errlen, "line %d: not a v6ext sub-prefix state file", line);
+				return util_errorf(err, errlen, "line %d: not a v6ext sub-prefix state file", line);
 			if (alloc_number(w[1], wl[1], &v) != 0 || v != ALLOC_VERSION)
-				return alloc_error(err, errlen, "line %d: unknown version", line);
+				return util_errorf(err, errlen, "line %d: unknown version", line);
 			if (alloc_number(w[2], wl[2], &v) != 0 || v != a->sub_len)
-				return alloc_error(err, errlen, "line %d: written for another sub-prefix-length than"
+				return util_errorf(err, errlen, "line %d: written for another sub-prefix-length than"
 				    " /%u; renumbering every site is never done silently", line, a->sub_len);
 			header = true;
 			continue;
 		}
 		if (nw == 2 && wl[0] == 3 && memcmp(w[0], "end", 3) == 0) {
 			if (alloc_number(w[1], wl[1], &v) != 0 || v != sites)
-				return alloc_error(err, errlen, "line %d: the end line counts %.*s sites,"
+				return util_errorf(err, errlen, "line %d: the end line counts %.*s sites,"
 				    " the file has %" PRIu64, line, (int)wl[1], w[1], sites);
 			end = true;
 			continue;
 		}
 		if (nw < 3 || wl[0] != 4 || memcmp(w[0], "site", 4) != 0)
-			return alloc_error(err, errlen, "line %d: expected 'site NAME INDEX [PUBLIC-KEY]'"
+			return util_errorf(err, errlen, "line %d: expected 'site NAME INDEX [PUBLIC-KEY]'"
 			    " or 'end N'", line);
 		if (wl[1] > CONF_NAME_MAX)
-			return alloc_error(err, errlen, "line %d: bad site name", line);
+			return util_errorf(err, errlen, "line %d: bad site name", line);
 		memcpy(name, w[1], wl[1]);
 		name[wl[1]] = '\0';
 		if (!conf_peer_name_valid(name))
-			return alloc_error(err, errlen, "line %d: bad site name", line);
+			return util_errorf(err, errlen, "line %d: bad site name", line);
 		if (alloc_number(w[2], wl[2], &v) != 0 || v == 0 || v >= count)
-			return alloc_error(err, errlen, "line %d: bad index for /%u", line, a->sub_len);
+			return util_errorf(err, errlen, "line %d: bad index for /%u", line, a->sub_len);
 		if (alloc_lookup(a, name) != NULL)
-			return alloc_error(err, errlen, "line %d: site %s appears twice", line, name);
+			return util_errorf(err, errlen, "line %d: site %s appears twice", line, name);
 		for (size_t i = 0; i < a->n; i++)
 			if (a->v[i].index == v)
-				return alloc_error(err, errlen, "line %d: index %" PRIu64 " is given twice", line, v);
+				return util_errorf(err, errlen, "line %d: index %" PRIu64 " is given twice", line, v);
 		if (alloc_put(a, name, v) != 0)
-			return alloc_error(err, errlen, "out of memory");
+			return util_errorf(err, errlen, "out of memory");
 		if (nw == 4) {
 			/* a peer added at run time: the file is its only record */
 			struct alloc_entry *e = &a->v[a->n - 1];
 			const char *why;
 
 			if (key_from_base64_buf(e->pub, (const uint8_t *)w[3], wl[3], &why) != 0)
-				return alloc_error(err, errlen, "line %d: public key: %s", line, why);
+				return util_errorf(err, errlen, "line %d: public key: %s", line, why);
 			e->runtime = true;
 		}
 		sites++;
 	}
 	if (!header)
-		return alloc_error(err, errlen, "empty or truncated (no header line)");
+		return util_errorf(err, errlen, "empty or truncated (no header line)");
 	if (!end)
-		return alloc_error(err, errlen, "truncated (no end line)");
+		return util_errorf(err, errlen, "truncated (no end line)");
 	return 0;
 }
 
@@ -316,7 +302,7 @@ alloc_configured(const struct conf_peer *p, const struct prefix *base, uint8_t s
 	if (prefix_sub_index(base, sub_len, &p->sub_prefix.addr, idx) != 0) {
 		prefix_format(&p->sub_prefix, sb, sizeof(sb));
 		prefix_format(base, bb, sizeof(bb));
-		return alloc_error(err, errlen, "peer %s: sub-prefix %s is not inside the prefix %s",
+		return util_errorf(err, errlen, "peer %s: sub-prefix %s is not inside the prefix %s",
 		    p->name, sb, bb);
 	}
 	return 0;
@@ -335,7 +321,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 	claimed = calloc(n_peers + 1, sizeof(*claimed));
 	taken = calloc(n_peers + a->n + 1, sizeof(*taken));
 	if (claimed == NULL || taken == NULL) {
-		alloc_error(err, errlen, "out of memory");
+		util_errorf(err, errlen, "out of memory");
 		goto out;
 	}
 	/* configured sub-prefixes win over the state file */
@@ -349,7 +335,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 		if (alloc_configured(p, base, a->sub_len, &idx, err, errlen) != 0)
 			goto out;
 		if (idx >= count) {
-			alloc_error(err, errlen, "peer %s: sub-prefix index %" PRIu64 " is not below %" PRIu64
+			util_errorf(err, errlen, "peer %s: sub-prefix index %" PRIu64 " is not below %" PRIu64
 			    " (/%u)", p->name, idx, count, a->sub_len);
 			goto out;
 		}
@@ -359,7 +345,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 
 			prefix_sub_get(base, a->sub_len, idx, &sp);
 			prefix_format(&sp, sb, sizeof(sb));
-			alloc_error(err, errlen, "peer %s: sub-prefix %s (index %" PRIu64 ") is reserved:"
+			util_errorf(err, errlen, "peer %s: sub-prefix %s (index %" PRIu64 ") is reserved:"
 			    " it is index 0 or holds an address or neighbour of the upstream interface",
 			    p->name, sb, idx);
 			goto out;
@@ -369,7 +355,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 		e = alloc_find(a, p->name);
 		if (e == NULL || e->index != idx) {
 			if (alloc_put(a, p->name, idx) != 0) {
-				alloc_error(err, errlen, "out of memory");
+				util_errorf(err, errlen, "out of memory");
 				goto out;
 			}
 			*changed = true;
@@ -378,7 +364,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 	qsort(claimed, n_claimed, sizeof(*claimed), alloc_cmp_u64);
 	for (size_t i = 1; i < n_claimed; i++) {
 		if (claimed[i] == claimed[i - 1]) {
-			alloc_error(err, errlen, "two peers are configured with sub-prefix index %" PRIu64,
+			util_errorf(err, errlen, "two peers are configured with sub-prefix index %" PRIu64,
 			    claimed[i]);
 			goto out;
 		}
@@ -422,12 +408,12 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
 		    prefix_sub_reserved(base, a->sub_len, next, used, n_used)))
 			next++;
 		if (next >= count) {
-			alloc_error(err, errlen, "peer %s: no free sub-prefix left (%" PRIu64 " of /%u)",
+			util_errorf(err, errlen, "peer %s: no free sub-prefix left (%" PRIu64 " of /%u)",
 			    p->name, count, a->sub_len);
 			goto out;
 		}
 		if (alloc_put(a, p->name, next) != 0) {
-			alloc_error(err, errlen, "out of memory");
+			util_errorf(err, errlen, "out of memory");
 			goto out;
 		}
 		out[i] = next++;

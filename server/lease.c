@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,20 +191,6 @@ lease_expire(struct leases *l, uint64_t now)
 	return removed;
 }
 
-static int lease_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-lease_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int
 lease_number(const char *s, uint64_t max, uint64_t *out)
 {
@@ -281,36 +266,36 @@ leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t
 
 	l->n = 0;
 	if (len > 0 && buf[len - 1] != '\n')
-		return lease_error(err, errlen, "truncated (the last line has no newline)");
+		return util_errorf(err, errlen, "truncated (the last line has no newline)");
 	while (off < len) {
 		const uint8_t *nl = memchr(buf + off, '\n', len - off);
 		size_t ll = (size_t)(nl - (buf + off));
 
 		n++;
 		if (ll >= sizeof(line) || memchr(buf + off, '\0', ll) != NULL)
-			return lease_error(err, errlen, "line %d: too long or a NUL byte", n);
+			return util_errorf(err, errlen, "line %d: too long or a NUL byte", n);
 		memcpy(line, buf + off, ll);
 		line[ll] = '\0';
 		off += ll + 1;
 		if (ll == 0 || line[0] == '#')
 			continue;
 		if (end)
-			return lease_error(err, errlen, "line %d: text after the end line", n);
+			return util_errorf(err, errlen, "line %d: text after the end line", n);
 		if (!header) {
 			if (strcmp(line, LEASE_MAGIC " 1") != 0)
-				return lease_error(err, errlen, "line %d: not a v6ext leases file, version 1", n);
+				return util_errorf(err, errlen, "line %d: not a v6ext leases file, version 1", n);
 			header = 1;
 			continue;
 		}
 		if (lease_record(line, l, &end, records) != 0)
-			return lease_error(err, errlen, "line %d: bad record", n);
+			return util_errorf(err, errlen, "line %d: bad record", n);
 		if (!end)
 			records++;
 	}
 	if (!header)
-		return lease_error(err, errlen, "empty or truncated (no header line)");
+		return util_errorf(err, errlen, "empty or truncated (no header line)");
 	if (!end)
-		return lease_error(err, errlen, "truncated (no end line)");
+		return util_errorf(err, errlen, "truncated (no end line)");
 	return 0;
 }
 

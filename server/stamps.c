@@ -1,7 +1,6 @@
 /* stamps: the handshake timestamps file; see stamps.h. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,19 +101,6 @@ stamps_cmp(const void *a, const void *b)
 	return strcmp(((const struct stamp *)a)->name, ((const struct stamp *)b)->name);
 }
 
-static int stamps_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-stamps_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* The line's words: at most 3, separated by single spaces. */
 static size_t
 stamps_words(const char *line, size_t len, const char *w[3], size_t wl[3])
@@ -168,7 +154,7 @@ stamps_parse(const uint8_t *buf, size_t len, struct stamps *s, char *err, size_t
 
 	s->n = 0;
 	if (len > 0 && buf[len - 1] != '\n')
-		return stamps_error(err, errlen, "truncated (the last line has no newline)");
+		return util_errorf(err, errlen, "truncated (the last line has no newline)");
 	while (off < len) {
 		const char *l = text + off, *nl = memchr(l, '\n', len - off), *w[3];
 		size_t n = (size_t)(nl - l), wl[3], nw;
@@ -179,56 +165,56 @@ stamps_parse(const uint8_t *buf, size_t len, struct stamps *s, char *err, size_t
 		off += n + 1;
 		line++;
 		if (memchr(l, '\0', n) != NULL)
-			return stamps_error(err, errlen, "line %d: a NUL byte", line);
+			return util_errorf(err, errlen, "line %d: a NUL byte", line);
 		if (n == 0 || l[0] == '#')
 			continue;
 		if (end)
-			return stamps_error(err, errlen, "line %d: text after the end line", line);
+			return util_errorf(err, errlen, "line %d: text after the end line", line);
 		nw = stamps_words(l, n, w, wl);
 		if (!header) {
 			if (nw != 2 || !stamps_word_is(w[0], wl[0], STAMPS_MAGIC) || !stamps_word_is(w[1], wl[1], "1"))
-				return stamps_error(err, errlen, "line %d: not a v6ext timestamps file of version %d",
+				return util_errorf(err, errlen, "line %d: not a v6ext timestamps file of version %d",
 				    line, STAMPS_VERSION);
 			header = true;
 			continue;
 		}
 		if (nw == 2 && stamps_word_is(w[0], wl[0], "end")) {
 			if (stamps_count(w[1], wl[1], &count) != 0 || count != s->n)
-				return stamps_error(err, errlen, "line %d: the end line does not count %zu peers", line, s->n);
+				return util_errorf(err, errlen, "line %d: the end line does not count %zu peers", line, s->n);
 			end = true;
 			continue;
 		}
 		if (nw != 3 || !stamps_word_is(w[0], wl[0], "peer"))
-			return stamps_error(err, errlen, "line %d: expected 'peer NAME TIMESTAMP' or 'end N'", line);
+			return util_errorf(err, errlen, "line %d: expected 'peer NAME TIMESTAMP' or 'end N'", line);
 		if (wl[1] > CONF_NAME_MAX)
-			return stamps_error(err, errlen, "line %d: bad peer name", line);
+			return util_errorf(err, errlen, "line %d: bad peer name", line);
 		memcpy(name, w[1], wl[1]);
 		name[wl[1]] = '\0';
 		if (!conf_peer_name_valid(name))
-			return stamps_error(err, errlen, "line %d: bad peer name", line);
+			return util_errorf(err, errlen, "line %d: bad peer name", line);
 		if (wl[2] != 2 * WIRE_TIMESTAMP_LEN)
-			return stamps_error(err, errlen, "line %d: a timestamp is %d hex digits", line,
+			return util_errorf(err, errlen, "line %d: a timestamp is %d hex digits", line,
 			    2 * WIRE_TIMESTAMP_LEN);
 		memcpy(hex, w[2], wl[2]);
 		hex[wl[2]] = '\0';
 		if (util_hex_decode(ts, sizeof(ts), &tl, hex) != 0 || tl != WIRE_TIMESTAMP_LEN)
-			return stamps_error(err, errlen, "line %d: bad timestamp", line);
+			return util_errorf(err, errlen, "line %d: bad timestamp", line);
 		/* appended here, sorted once at the end: a file in any order
 		 * loads in n log n */
 		if (stamps_grow(s) != 0)
-			return stamps_error(err, errlen, "out of memory");
+			return util_errorf(err, errlen, "out of memory");
 		snprintf(s->v[s->n].name, sizeof(s->v[s->n].name), "%s", name);
 		memcpy(s->v[s->n++].ts, ts, WIRE_TIMESTAMP_LEN);
 	}
 	if (!header)
-		return stamps_error(err, errlen, "empty or truncated (no header line)");
+		return util_errorf(err, errlen, "empty or truncated (no header line)");
 	if (!end)
-		return stamps_error(err, errlen, "truncated (no end line)");
+		return util_errorf(err, errlen, "truncated (no end line)");
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof(s->v[0]), stamps_cmp);
 	for (size_t i = 1; i < s->n; i++)
 		if (strcmp(s->v[i - 1].name, s->v[i].name) == 0)
-			return stamps_error(err, errlen, "peer %s appears twice", s->v[i].name);
+			return util_errorf(err, errlen, "peer %s appears twice", s->v[i].name);
 	return 0;
 }
 

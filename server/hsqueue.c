@@ -30,6 +30,11 @@ hsqueue_push(struct hsqueue *q, const uint8_t *msg, const struct endpoint *from,
 		q->dropped++;
 		return false;
 	}
+	/* an empty queue starts again at the front: without a flood only the
+	 * first pages are ever touched (a ring going round would fault in
+	 * all 1.2 MB, one page at a time, which a soak sees as a leak) */
+	if (q->n == 0)
+		q->head = 0;
 	it = &q->v[(q->head + q->n) % HSQUEUE_MAX];
 	memcpy(it->msg, msg, WIRE_INITIATION_LEN);
 	it->from = *from;

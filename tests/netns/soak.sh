@@ -101,6 +101,11 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 
 # --- the end: the churn stops, the run-time peers as at the reference sample
+gone_churn=
+for w in "peers $PEERS" "dhcp6 $DHCP" "hostile $HOSTILE"; do
+	set -- $w
+	kill -0 "$2" 2> /dev/null || gone_churn+=" $1"
+done
 kill "$HOSTILE" "$DHCP" "$PEERS"; wait "$HOSTILE" "$DHCP" "$PEERS" 2> /dev/null
 wait "$IPERF" "$PING" 2> /dev/null
 now_peers=$(peer_set)
@@ -123,6 +128,7 @@ echo "# iperf3 TCP at 100 Mbit/s: ${mbit:-no result ($(head -c 200 "$D/iperf.err
 echo "# server drops: $(json_get "$D/server.sock" "', '.join('%s %d' % kv for kv in sorted(j['drops'].items()) if kv[1])")"
 
 check "v6extd's parent and engine and the client ran throughout${dead:+ (gone:$dead)}" test -z "$dead"
+check "the peer, lease and hostile churns ran throughout${gone_churn:+ (gone:$gone_churn)}" test -z "$gone_churn"
 check "the run-time peers are as at the reference sample ($(peer_set))" test "$(peer_set)" = "$BASE_PEERS"
 names=(parent engine client)
 for i in 0 1 2; do

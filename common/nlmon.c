@@ -132,10 +132,25 @@ int
 nlmon_parse(const uint8_t *buf, size_t len, nlmon_fn fn, void *ctx)
 {
 	struct nlmon_ctx c = { .fn = fn, .ctx = ctx };
+	size_t off = 0, ok = 0;
 	int rc;
 
+	/* libmnl's mnl_nlmsg_ok compares nlmsg_len as an int: a length of
+	 * 2 GiB or more is negative, passes, and the walk leaves the buffer.
+	 * Only the messages whose lengths fit, checked unsigned here, go on. */
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			break;
+		ok = off + h.nlmsg_len;
+		if (MNL_ALIGN(h.nlmsg_len) >= len - off)
+			break;
+		off += MNL_ALIGN(h.nlmsg_len);
+	}
 	/* seq 0 and portid 0: neither is checked (events and our dump) */
-	if ((rc = mnl_cb_run(buf, len, 0, 0, nlmon_msg, &c)) < 0)
+	if ((rc = mnl_cb_run(buf, ok, 0, 0, nlmon_msg, &c)) < 0)
 		return -1;
 	if (rc == MNL_CB_STOP) {
 		/* NLMSG_DONE: the dump is over */

@@ -127,6 +127,14 @@ test_hostile(void **state)
 	s.n = 0;
 	(void)nlmon_parse(buf, len, collect, &s);
 	assert_int_equal(s.n, 0);
+	/* a second message whose length is 2 GiB and more: libmnl reads that
+	 * as a negative int and walked out of the buffer (fuzz_nlmon found it) */
+	len = put_addr(buf, RTM_NEWADDR, AF_INET6, &a6, 16, 64, 3);
+	memcpy(buf + len, buf, len);
+	((struct nlmsghdr *)(buf + len))->nlmsg_len = 0xa000002cu;
+	s.n = 0;
+	assert_int_equal(nlmon_parse(buf, 2 * len, collect, &s), 1);
+	assert_int_equal(s.n, 1);
 	/* another family: no event */
 	len = put_addr(buf, RTM_NEWADDR, AF_PACKET, &a6, 16, 64, 3);
 	s.n = 0;

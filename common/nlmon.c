@@ -135,19 +135,21 @@ nlmon_parse(const uint8_t *buf, size_t len, nlmon_fn fn, void *ctx)
 	size_t off = 0, ok = 0;
 	int rc;
 
-	/* libmnl's mnl_nlmsg_ok compares nlmsg_len as an int: a length of
-	 * 2 GiB or more is negative, passes, and the walk leaves the buffer.
-	 * Only the messages whose lengths fit, checked unsigned here, go on. */
+	/* libmnl trusts two things the kernel always gives and a fuzzer does
+	 * not: mnl_nlmsg_ok compares nlmsg_len as an int (2 GiB or more is
+	 * negative and passes), and the attribute walk runs to the message's
+	 * length rounded up to 4 (past the buffer when the padding is not
+	 * there). Only whole, padded messages, checked here unsigned, go on. */
 	while (len - off >= sizeof(struct nlmsghdr)) {
 		struct nlmsghdr h;
+		size_t padded;
 
 		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+		padded = ((size_t)h.nlmsg_len + MNL_ALIGNTO - 1) & ~(size_t)(MNL_ALIGNTO - 1);
+		if (h.nlmsg_len < sizeof(h) || padded > len - off)
 			break;
-		ok = off + h.nlmsg_len;
-		if (MNL_ALIGN(h.nlmsg_len) >= len - off)
-			break;
-		off += MNL_ALIGN(h.nlmsg_len);
+		off += padded;
+		ok = off;
 	}
 	/* seq 0 and portid 0: neither is checked (events and our dump) */
 	if ((rc = mnl_cb_run(buf, ok, 0, 0, nlmon_msg, &c)) < 0)

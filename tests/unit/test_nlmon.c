@@ -135,6 +135,22 @@ test_hostile(void **state)
 	s.n = 0;
 	assert_int_equal(nlmon_parse(buf, 2 * len, collect, &s), 1);
 	assert_int_equal(s.n, 1);
+	/* a message of 37 bytes whose last attribute needs the 3 bytes of
+	 * padding the buffer does not have: libmnl's attribute walk ran to
+	 * the padded end (fuzz_nlmon found it); refused whole */
+	{
+		static const uint8_t unpadded[37] = {
+			0x25, 0, 0, 0, RTM_NEWADDR, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x5d, 0x2a, 0,
+			AF_INET, 0x40, 3, 0, 0, 0, 0, 0, 8, 0, 2, 0x40, 0, 0, 0, 0, 8, 0, 2, 0x40, 0,
+		};
+		uint8_t *copy = malloc(sizeof(unpadded));
+
+		memcpy(copy, unpadded, sizeof(unpadded));
+		s.n = 0;
+		assert_int_equal(nlmon_parse(copy, sizeof(unpadded), collect, &s), 0);
+		assert_int_equal(s.n, 0);
+		free(copy);
+	}
 	/* another family: no event */
 	len = put_addr(buf, RTM_NEWADDR, AF_PACKET, &a6, 16, 64, 3);
 	s.n = 0;

@@ -32,6 +32,17 @@ prefix_fail(const char **why, const char *reason)
 		*why = reason;
 }
 
+void
+prefix_mask(struct prefix *p)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = p->len > i * 8 ? p->len - i * 8u : 0;
+
+		if (keep < 8)
+			p->addr.s6_addr[i] &= (uint8_t)(0xff00 >> keep);
+	}
+}
+
 /* Whether every bit of a from bit len on is zero. */
 static bool
 prefix_host_bits_clear(const struct in6_addr *a, unsigned int len)

@@ -33,6 +33,8 @@ int prefix_parse_buf(const uint8_t *buf, size_t len, struct prefix *out, const c
 void prefix_format(const struct prefix *p, char *buf, size_t buflen);
 
 bool prefix_contains(const struct prefix *p, const struct in6_addr *addr);
+/* Clear the bits of p->addr past p->len (a prefix read off the wire). */
+void prefix_mask(struct prefix *p);
 
 /* How many sub-prefixes of sub_len a /64 holds (2^(sub_len-64)); 0 when
  * sub_len is outside PREFIX_SUB_MIN..PREFIX_SUB_MAX. */

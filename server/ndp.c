@@ -1,4 +1,5 @@
-/* ndp: parse and build Neighbor Discovery frames (RFC 4861, RFC 8106). */
+/* ndp: parse and build Neighbor Discovery frames (RFC 4861; options of
+ * RFC 8106, RFC 4191, RFC 8781). */
 #include "config.h"
 
 #include <string.h>
@@ -16,7 +17,9 @@
 #define OPT_TLLA        2
 #define OPT_PREFIX      3
 #define OPT_MTU         5
+#define OPT_ROUTE       24      /* RFC 4191 2.3 */
 #define OPT_RDNSS       25
+#define OPT_PREF64      38      /* RFC 8781 4 */
 
 /* Fixed part of each message before its options (RFC 4861 4.1-4.4). */
 static size_t
@@ -75,12 +78,7 @@ ndp_parse_option(struct ndp_msg *m, const uint8_t *o, size_t olen)
 			m->has_prefix = true;
 			m->prefix.len = o[2];
 			memcpy(&m->prefix.addr, o + 16, 16);
-			for (unsigned i = 0; i < 16; i++) {
-				unsigned keep = m->prefix.len > i * 8 ? m->prefix.len - i * 8 : 0;
-
-				if (keep < 8)
-					m->prefix.addr.s6_addr[i] &= (uint8_t)(0xff00 >> keep);
-			}
+			prefix_mask(&m->prefix);
 			m->prefix_flags = o[3];
 			m->valid_lifetime = util_get_be32(o + 4);
 			m->preferred_lifetime = util_get_be32(o + 8);
@@ -96,8 +94,54 @@ ndp_parse_option(struct ndp_msg *m, const uint8_t *o, size_t olen)
 				memcpy(&m->rdnss[m->n_rdnss++], o + off, 16);
 		}
 		return NDP_OK;
+	case OPT_ROUTE:
+		/* RFC 4191 2.3: length 1..3 as the prefix needs; longer than
+		 * the option holds is invalid */
+		if (olen < 8 || olen > 24 || o[2] > 128 || (o[2] > 64 && olen < 24) ||
+		    (o[2] > 0 && olen < 16))
+			return NDP_BAD_OPTION;
+		if (m->type == NDP_RA && !m->has_route) {
+			m->has_route = true;
+			memset(&m->route, 0, sizeof(m->route));
+			m->route.len = o[2];
+			memcpy(&m->route.addr, o + 8, olen - 8);
+			prefix_mask(&m->route);
+			m->route_lifetime = util_get_be32(o + 4);
+		}
+		return NDP_OK;
+	case OPT_PREF64: {
+		/* RFC 8781 4: length 2; PLC 0..5 name /96 /64 /56 /48 /40 /32 */
+		static const uint8_t plc_len[] = { 96, 64, 56, 48, 40, 32 };
+		unsigned plc = o[3] & 7;
+
+		if (olen != 16 || plc >= sizeof(plc_len))
+			return NDP_BAD_OPTION;
+		if (m->type == NDP_RA && !m->has_pref64) {
+			m->has_pref64 = true;
+			memset(&m->pref64, 0, sizeof(m->pref64));
+			m->pref64.len = plc_len[plc];
+			memcpy(&m->pref64.addr, o + 4, 12);
+			prefix_mask(&m->pref64);
+			m->pref64_lifetime = (uint16_t)((o[2] << 8 | o[3]) & 0xfff8);
+		}
+		return NDP_OK;
+	}
 	default:
 		return NDP_OK;  /* RFC 4861 4.6: unknown options are skipped */
+	}
+}
+
+/* RFC 8781 4: the Prefix Length Code of a NAT64 prefix length. */
+static uint8_t
+ndp_pref64_plc(uint8_t len)
+{
+	switch (len) {
+	case 64: return 1;
+	case 56: return 2;
+	case 48: return 3;
+	case 40: return 4;
+	case 32: return 5;
+	default: return 0;      /* 96 */
 	}
 }
 
@@ -211,7 +255,8 @@ ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap)
 		n_rdnss = NDP_RDNSS_MAX;
 	plen = fixed + (m->has_lla ? 8 : 0);
 	if (m->type == NDP_RA)
-		plen += (m->mtu ? 8 : 0) + (m->has_prefix ? 32 : 0) + (n_rdnss ? 8 + 16 * n_rdnss : 0);
+		plen += (m->mtu ? 8 : 0) + (m->has_prefix ? 32 : 0) + (n_rdnss ? 8 + 16 * n_rdnss : 0) +
+		    (m->has_route ? 24 : 0) + (m->has_pref64 ? 16 : 0);
 	if (cap < FRAME_ETH_LEN + IP6_LEN + plen)
 		return 0;
 	frame_put_ip6(out, m->eth_dst, m->eth_src, &m->src, &m->dst, NH_ICMPV6, HOPLIMIT_ND, plen);
@@ -258,6 +303,24 @@ ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap)
 		util_put_be32(o + 4, m->rdnss_lifetime);
 		for (size_t i = 0; i < n_rdnss; i++)
 			memcpy(o + 8 + 16 * i, &m->rdnss[i], 16);
+		o += 8 + 16 * n_rdnss;
+	}
+	if (m->type == NDP_RA && m->has_route) {
+		/* always the long form (length 3): any prefix fits */
+		ndp_put_option(o, OPT_ROUTE, 24);
+		o[2] = m->route.len;
+		util_put_be32(o + 4, m->route_lifetime);
+		memcpy(o + 8, &m->route.addr, 16);
+		o += 24;
+	}
+	if (m->type == NDP_RA && m->has_pref64) {
+		uint16_t life = m->pref64_lifetime > NDP_PREF64_LIFETIME_MAX ? NDP_PREF64_LIFETIME_MAX :
+		    m->pref64_lifetime;
+
+		ndp_put_option(o, OPT_PREF64, 16);
+		o[2] = (uint8_t)(life >> 8);
+		o[3] = (uint8_t)((life & 0xf8) | ndp_pref64_plc(m->pref64.len));
+		memcpy(o + 4, &m->pref64.addr, 12);
 	}
 	sum = frame_l4_checksum(ip, icmp, plen, NH_ICMPV6);
 	icmp[2] = (uint8_t)(sum >> 8);

@@ -27,7 +27,8 @@
 #define NDP_PIO_AUTO     0x40
 
 #define NDP_RDNSS_MAX    4      /* what we send and keep; more are skipped */
-#define NDP_FRAME_MAX    256    /* the longest frame ndp_build writes */
+#define NDP_FRAME_MAX    256    /* the longest frame ndp_build writes (230) */
+#define NDP_PREF64_LIFETIME_MAX 65528   /* RFC 8781 4.1: 13 bits of 8-second units */
 
 enum ndp_err {
 	NDP_OK = 0,
@@ -60,6 +61,12 @@ struct ndp_msg {
 	size_t n_rdnss;                 /* RFC 8106 RDNSS, 0: none */
 	struct in6_addr rdnss[NDP_RDNSS_MAX];
 	uint32_t rdnss_lifetime;
+	bool has_route;                 /* RFC 4191 2.3 Route Information, the first */
+	struct prefix route;
+	uint32_t route_lifetime;        /* seconds; preference medium */
+	bool has_pref64;                /* RFC 8781 4 PREF64, the first */
+	struct prefix pref64;           /* /32, /40, /48, /56, /64 or /96 */
+	uint16_t pref64_lifetime;       /* seconds, a multiple of 8, at most 65528 */
 };
 
 /* Parse the Ethernet frame in buf. NDP_NOT_NDP for anything but an
@@ -71,7 +78,7 @@ enum ndp_err ndp_parse(const uint8_t *buf, size_t len, struct ndp_msg *out);
 const char *ndp_err_name(enum ndp_err e);
 
 /* Write m as an Ethernet frame into out: hop limit 255, options in the
- * order LLA, MTU, prefix, RDNSS, checksum set. Returns the frame length,
+ * order LLA, MTU, prefix, RDNSS, route, PREF64, checksum set. Returns the frame length,
  * or 0 when cap is too small or m->type is not an ND type. */
 size_t ndp_build(const struct ndp_msg *m, uint8_t *out, size_t cap);
 

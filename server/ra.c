@@ -31,6 +31,13 @@ ra_build(const struct ra_conf *c, const struct ra_link *l, const struct in6_addr
 		.rdnss_lifetime = withdraw ? 0 : RA_RDNSS_LIFETIME,
 	};
 
+	if (c->nat64 != NULL) {
+		/* both live as long as the router: RFC 4191 3.1 (the route
+		 * expires with its router), RFC 8781 4.1 (3 x MaxRtrAdvInterval) */
+		ra.has_route = ra.has_pref64 = true;
+		ra.route = ra.pref64 = *c->nat64;
+		ra.route_lifetime = ra.pref64_lifetime = withdraw ? 0 : RA_ROUTER_LIFETIME;
+	}
 	memcpy(ra.eth_src, l->mac, 6);
 	memcpy(ra.lla, l->mac, 6);
 	memcpy(ra.rdnss, c->dns, ra.n_rdnss * sizeof(ra.rdnss[0]));

@@ -8,7 +8,10 @@
  *
  * What: from the tap's link-local address, hop limit 255; M and O set when
  * DHCPv6 is on; the site's sub-prefix on-link (L=1) but not autonomous (A=0:
- * SLAAC needs a /64, RFC 4862 5.5.3); the inner MTU; RDNSS (RFC 8106).
+ * SLAAC needs a /64, RFC 4862 5.5.3); the inner MTU; RDNSS (RFC 8106);
+ * with the translator running, the NAT64 prefix as a route (RFC 4191, so a
+ * host whose default route is its home line's still sends IPv4-bound
+ * traffic here) and as PREF64 (RFC 8781, for CLAT and DNS64-less hosts).
  * A withdrawal (a site removed for good) has router and prefix lifetimes 0
  * (RFC 4861 6.2.5). */
 #ifndef V6EXT_RA_H
@@ -37,6 +40,7 @@ struct ra_conf {
 	bool managed;                   /* DHCPv6 on: M and O */
 	const struct in6_addr *dns;
 	size_t n_dns;
+	const struct prefix *nat64;     /* NULL: no translator */
 };
 
 /* One site's link: its tap's MAC and link-local address, its sub-prefix. */

@@ -1047,6 +1047,82 @@ test_first_prefix(void **state)
 	assert_addr_equal(&back.prefix.addr, &want, "first prefix");
 }
 
+/* The NAT64 options of an RA: the route to the prefix (RFC 4191 2.3) and
+ * PREF64 (RFC 8781 4) as the RFCs lay them out, read back alike; bad ones
+ * refused. */
+static void
+test_nat64_options(void **state)
+{
+	struct ndp_msg m, back;
+	uint8_t f[NDP_FRAME_MAX], g[NDP_FRAME_MAX];
+	const uint8_t *o;
+	size_t len, rio;
+	static const uint8_t pfx[12] = { 0, 0x64, 0xff, 0x9b, 0, 1 };
+
+	(void)state;
+	msg_ra(&m);
+	m.has_route = true;
+	m.route.addr = addr("64:ff9b:1::");
+	m.route.len = 96;
+	m.route_lifetime = 1800;
+	m.has_pref64 = true;
+	m.pref64 = m.route;
+	m.pref64_lifetime = 1800;
+	len = build_ok(&m, f);
+	assert_true(len <= NDP_FRAME_MAX);
+	rio = len - 16 - 24;
+	o = f + rio;
+	assert_int_equal(o[0], 24);
+	assert_int_equal(o[1], 3);              /* 24 bytes: a /96 needs the long form */
+	assert_int_equal(o[2], 96);
+	assert_int_equal(o[3], 0);              /* preference medium */
+	assert_memory_equal(o + 4, ((const uint8_t[4]){ 0, 0, 0x07, 0x08 }), 4);
+	assert_memory_equal(o + 8, pfx, 12);
+	o += 24;
+	assert_int_equal(o[0], 38);
+	assert_int_equal(o[1], 2);
+	assert_int_equal(o[2] << 8 | o[3], 1800);       /* 1800 = 225 x 8, PLC 0: /96 */
+	assert_memory_equal(o + 4, pfx, 12);
+	assert_int_equal(parse_exact(f, len, &back), NDP_OK);
+	assert_true(back.has_route && back.has_pref64);
+	assert_int_equal(back.route.len, 96);
+	assert_addr_equal(&back.route.addr, &m.route.addr, "route");
+	assert_int_equal(back.route_lifetime, 1800);
+	assert_int_equal(back.pref64.len, 96);
+	assert_addr_equal(&back.pref64.addr, &m.route.addr, "pref64");
+	assert_int_equal(back.pref64_lifetime, 1800);
+
+	/* a lifetime that is no multiple of 8 is rounded down; PLC 5 is a /32 */
+	m.pref64_lifetime = 1805;
+	m.pref64.len = 32;
+	len = build_ok(&m, f);
+	assert_int_equal(f[len - 16 + 3] & 7, 5);
+	assert_int_equal(parse_exact(f, len, &back), NDP_OK);
+	assert_int_equal(back.pref64.len, 32);
+	assert_int_equal(back.pref64_lifetime, 1800);
+	struct in6_addr want = addr("64:ff9b::");
+	assert_addr_equal(&back.pref64.addr, &want, "pref64 /32 keeps 32 bits");
+
+	/* PLC 6 and 7 are undefined; PREF64 of length 3; a /96 route in a
+	 * length-2 option */
+	memcpy(g, f, len);
+	g[len - 16 + 3] |= 7;
+	fix_checksum(g);
+	expect(g, len, NDP_BAD_OPTION, "PREF64 with PLC 7");
+	memcpy(g, f, len);
+	g[len - 16 + 1] = 3;
+	fix_checksum(g);
+	expect(g, len, NDP_BAD_OPTION, "PREF64 of 24 bytes running past the end");
+	memcpy(g, f, len);
+	g[rio + 1] = 2;                         /* 16 bytes: the PREF64 follows at +16 */
+	fix_checksum(g);
+	expect(g, len, NDP_BAD_OPTION, "a /96 route in 16 bytes");
+	memcpy(g, f, len);
+	g[rio + 2] = 129;
+	fix_checksum(g);
+	expect(g, len, NDP_BAD_OPTION, "a route of length 129");
+}
+
 static void
 test_err_names(void **state)
 {
@@ -1084,6 +1160,7 @@ main(void)
 		cmocka_unit_test(test_rdnss_max),
 		cmocka_unit_test(test_prefix_host_bits),
 		cmocka_unit_test(test_first_prefix),
+		cmocka_unit_test(test_nat64_options),
 		cmocka_unit_test(test_err_names),
 	};
 

@@ -65,6 +65,28 @@ test_build(void **state)
 	assert_int_equal(m.rdnss_lifetime, RA_RDNSS_LIFETIME);
 	assert_true(m.has_lla);
 	assert_memory_equal(m.lla, l.mac, 6);
+	/* no translator: no NAT64 route, no PREF64 */
+	assert_false(m.has_route);
+	assert_false(m.has_pref64);
+
+	/* with the translator: its prefix routed here and announced, living as
+	 * long as the default route; a withdrawal ends both */
+	struct prefix nat64 = { .len = 96 };
+	inet_pton(AF_INET6, "64:ff9b:1::", &nat64.addr);
+	c.nat64 = &nat64;
+	len = ra_build(&c, &l, NULL, NULL, false, frame, sizeof(frame));
+	assert_int_equal(ndp_parse(frame, len, &m), NDP_OK);
+	assert_true(m.has_route);
+	assert_memory_equal(&m.route, &nat64, sizeof(nat64));
+	assert_int_equal(m.route_lifetime, RA_ROUTER_LIFETIME);
+	assert_true(m.has_pref64);
+	assert_memory_equal(&m.pref64, &nat64, sizeof(nat64));
+	assert_int_equal(m.pref64_lifetime, RA_ROUTER_LIFETIME);
+	len = ra_build(&c, &l, NULL, NULL, true, frame, sizeof(frame));
+	assert_int_equal(ndp_parse(frame, len, &m), NDP_OK);
+	assert_int_equal(m.route_lifetime, 0);
+	assert_int_equal(m.pref64_lifetime, 0);
+	c.nat64 = NULL;
 
 	/* to one host, DHCPv6 off, no DNS */
 	inet_pton(AF_INET6, "fe80::5054:ff:fe01:203", &host);

@@ -245,9 +245,10 @@ nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max, siz
 	return 0;
 }
 
-int
-nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
-    char *err, size_t errlen)
+/* dst (alen bytes of family)/plen to ifindex in the main table. */
+static int
+nl_route_replace(struct nl_sock *sk, int family, int ifindex, const void *dst, unsigned alen,
+    unsigned plen, char *err, size_t errlen)
 {
 	struct rtnl_route *r = NULL;
 	struct rtnl_nexthop *nh = NULL;
@@ -255,13 +256,13 @@ nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, u
 	int rc = -NLE_NOMEM;
 
 	if ((r = rtnl_route_alloc()) == NULL || (nh = rtnl_route_nh_alloc()) == NULL ||
-	    (d = nl_addr_build(AF_INET6, dst, 16)) == NULL)
+	    (d = nl_addr_build(family, dst, alen)) == NULL)
 		goto out;
 	nl_addr_set_prefixlen(d, (int)plen);
-	rtnl_route_set_family(r, AF_INET6);
+	rtnl_route_set_family(r, (uint8_t)family);
 	rtnl_route_set_table(r, RT_TABLE_MAIN);
 	rtnl_route_set_protocol(r, RTPROT_STATIC);
-	rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
+	rtnl_route_set_scope(r, family == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
 	if ((rc = rtnl_route_set_dst(r, d)) < 0)
 		goto out;
 	rtnl_route_nh_set_ifindex(nh, ifindex);
@@ -276,4 +277,66 @@ out:
 	nl_addr_put(d);
 	rtnl_route_put(r);
 	return rc < 0 ? -1 : 0;
+}
+
+int
+nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    char *err, size_t errlen)
+{
+	return nl_route_replace(sk, AF_INET6, ifindex, dst, 16, plen, err, errlen);
+}
+
+int
+nl_route4_replace(struct nl_sock *sk, int ifindex, const struct in_addr *dst, unsigned plen,
+    char *err, size_t errlen)
+{
+	return nl_route_replace(sk, AF_INET, ifindex, dst, 4, plen, err, errlen);
+}
+
+int
+nl_proxy4(struct nl_sock *sk, int ifindex, const struct in_addr *addr, bool add, char *err, size_t errlen)
+{
+	struct rtnl_neigh *n = rtnl_neigh_alloc();
+	struct nl_addr *d = nl_addr_build(AF_INET, addr, 4);
+	int rc = -NLE_NOMEM;
+
+	if (n == NULL || d == NULL)
+		goto out;
+	rtnl_neigh_set_family(n, AF_INET);
+	rtnl_neigh_set_ifindex(n, ifindex);
+	rtnl_neigh_set_flags(n, NTF_PROXY);
+	if ((rc = rtnl_neigh_set_dst(n, d)) < 0)
+		goto out;
+	rc = add ? rtnl_neigh_add(sk, n, NLM_F_CREATE | NLM_F_REPLACE) : rtnl_neigh_delete(sk, n, 0);
+out:
+	if (rc < 0)
+		snprintf(err, errlen, "proxy neighbour: %s", nl_geterror(rc));
+	nl_addr_put(d);
+	rtnl_neigh_put(n);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+nl_addrs4(struct nl_sock *sk, int ifindex, struct in_addr *out, size_t max, size_t *n, char *err,
+    size_t errlen)
+{
+	struct nl_cache *cache;
+	int rc;
+
+	*n = 0;
+	if ((rc = rtnl_addr_alloc_cache(sk, &cache)) < 0) {
+		snprintf(err, errlen, "netlink: addresses: %s", nl_geterror(rc));
+		return -1;
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o != NULL && *n < max; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(ra);
+
+		if (rtnl_addr_get_family(ra) != AF_INET || rtnl_addr_get_ifindex(ra) != ifindex ||
+		    local == NULL || nl_addr_get_len(local) != 4 || rtnl_addr_get_scope(ra) != RT_SCOPE_UNIVERSE)
+			continue;
+		memcpy(&out[(*n)++], nl_addr_get_binary_addr(local), 4);
+	}
+	nl_cache_free(cache);
+	return 0;
 }

@@ -47,4 +47,13 @@ int nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max,
 int nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
     char *err, size_t errlen);
 
+int nl_route4_replace(struct nl_sock *sk, int ifindex, const struct in_addr *dst, unsigned plen,
+    char *err, size_t errlen);
+/* Answer ARP for addr on ifindex (a proxy neighbour entry: the kernel
+ * answers for an address it routes out of another interface), or stop. */
+int nl_proxy4(struct nl_sock *sk, int ifindex, const struct in_addr *addr, bool add, char *err, size_t errlen);
+/* The global-scope IPv4 addresses on ifindex, at most max. */
+int nl_addrs4(struct nl_sock *sk, int ifindex, struct in_addr *out, size_t max, size_t *n, char *err,
+    size_t errlen);
+
 #endif

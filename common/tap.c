@@ -12,8 +12,8 @@
 
 #include "tap.h"
 
-int
-tap_open(const char *name, bool *offload)
+static int
+tap_open_flags(const char *name, short flags)
 {
 	struct ifreq ifr;
 	int fd;
@@ -25,7 +25,7 @@ tap_open(const char *name, bool *offload)
 	if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return -1;
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (*offload ? IFF_VNET_HDR : 0);
+	ifr.ifr_flags = flags;
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int saved = errno;
@@ -34,6 +34,22 @@ tap_open(const char *name, bool *offload)
 		errno = saved;
 		return -1;
 	}
+	return fd;
+}
+
+int
+tap_open_tun(const char *name)
+{
+	return tap_open_flags(name, IFF_TUN | IFF_NO_PI);
+}
+
+int
+tap_open(const char *name, bool *offload)
+{
+	int fd = tap_open_flags(name, (short)(IFF_TAP | IFF_NO_PI | (*offload ? IFF_VNET_HDR : 0)));
+
+	if (fd < 0)
+		return -1;
 	if (*offload) {
 		int hdrsz = (int)GSO_HDR_LEN;
 		/* CSUM: partial checksums (completed in gso_seg); TSO4/6: whole

@@ -15,6 +15,10 @@
  * both ways and takes TCP segmentation and checksum offloads (frames of up
  * to 64 KB: see gso.h); *offload says whether the kernel agreed. */
 int tap_open(const char *name, bool *offload);
+/* Create (or attach to) the TUN device NAME (IFF_TUN | IFF_NO_PI: bare IPv4
+ * and IPv6 packets, the version nibble tells which), non-blocking. The fd,
+ * or -1 with errno set. */
+int tap_open_tun(const char *name);
 /* One frame to a tap, behind an empty virtio_net_hdr when it has one. */
 ssize_t tap_write(int fd, bool offload, const uint8_t *frame, size_t len);
 

@@ -73,7 +73,8 @@ bool eam_in_pool(const struct eam *m, uint32_t v4);
 
 /* An ipv4-map: v4 (outside the pool) for host v6. -1 with EEXIST when
  * either side is taken already (the configuration check refuses that
- * first), ENOSPC when the table is full. */
+ * first), EINVAL when v4 is inside the pool, ENOSPC when the table is
+ * full. */
 int eam_add_map(struct eam *m, const struct in_addr *v4, const struct in6_addr *v6);
 /* The IPv4 address forwards to host v6 DNAT to: a pool address lent now or
  * already the host's (an EAM_DYNAMIC entry becomes EAM_FORWARD), one more

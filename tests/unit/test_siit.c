@@ -143,8 +143,10 @@ mk6(uint8_t *o, uint8_t first, const char *src, const char *dst, const uint8_t *
 	o[7] = 61;
 	memcpy(o + 8, &s, 16);
 	memcpy(o + 24, &d, 16);
-	memcpy(o + 40, ext, ext_n);
-	memcpy(o + 40 + ext_n, pl, n);
+	if (ext_n != 0)
+		memcpy(o + 40, ext, ext_n);
+	if (n != 0)
+		memcpy(o + 40 + ext_n, pl, n);
 	return 40 + ext_n + n;
 }
 

@@ -1,0 +1,25 @@
+/* Fuzz target: IPv6 packets through siit_6to4 (what the sites send to the
+ * NAT64 prefix). What comes out must be one well-formed IPv4 packet; it is
+ * then turned round (the remote's reply) and translated back with
+ * siit_4to6, whose output must be well formed too. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "siit_fixture.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_siit *f = fuzz_siit_get();
+	enum siit_drop r;
+
+	r = siit_6to4(&f->s, data, size, f->now++, &f->out);
+	fuzz_siit_check4(f, r);
+	if (r == SIIT_OK)
+		fuzz_siit_reply(f, false);
+	return 0;
+}

@@ -94,6 +94,7 @@ struct conf_key {
 	uint64_t min;
 	uint64_t max;
 	bool required;
+	bool repeatable;                /* forward, ipv4-map: once per value */
 };
 
 /* Where a peer's keys were set (0: not set), for the checks across peers. */
@@ -161,6 +162,11 @@ static int conf_set_dns(struct conf_ctx *, const struct conf_key *, void *, cons
 static int conf_set_metrics(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_sub_prefix(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_server(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_public4(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_nat64(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_pool(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_forward(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_map(struct conf_ctx *, const struct conf_key *, void *, const char *);
 
 #define CONF_FIELD(type, field) \
 	.off = offsetof(type, field), .size = sizeof(((type *)0)->field)
@@ -187,6 +193,9 @@ static const struct conf_key conf_server_keys[] = {
 	{ "user", conf_set_user, CONF_FIELD(struct conf_server, user) },
 	{ "busy-poll", conf_set_u16, CONF_FIELD(struct conf_server, busy_poll), .min = 0, .max = CONF_BUSY_POLL_MAX },
 	{ "control-group", conf_set_group, CONF_FIELD(struct conf_server, control_group) },
+	{ "public-ipv4", conf_set_public4, CONF_FIELD(struct conf_server, public_ipv4) },
+	{ "nat64-prefix", conf_set_nat64, CONF_FIELD(struct conf_server, nat64_prefix) },
+	{ "ipv4-pool", conf_set_pool, CONF_FIELD(struct conf_server, ipv4_pool) },
 };
 
 /* Indices into conf_peer_keys, for the lines kept per peer. */
@@ -195,6 +204,8 @@ enum {
 	CONF_PEER_PSK,
 	CONF_PEER_SUB_PREFIX,
 	CONF_PEER_TAP,
+	CONF_PEER_FORWARD,
+	CONF_PEER_MAP,
 };
 
 static const struct conf_key conf_peer_keys[] = {
@@ -203,6 +214,8 @@ static const struct conf_key conf_peer_keys[] = {
 	[CONF_PEER_PSK] = { "preshared-key-file", conf_set_path, CONF_FIELD(struct conf_peer, psk_file) },
 	[CONF_PEER_SUB_PREFIX] = { "sub-prefix", conf_set_sub_prefix, CONF_FIELD(struct conf_peer, sub_prefix) },
 	[CONF_PEER_TAP] = { "tap", conf_set_ifname, CONF_FIELD(struct conf_peer, tap) },
+	[CONF_PEER_FORWARD] = { "forward", conf_set_forward, .repeatable = true },
+	[CONF_PEER_MAP] = { "ipv4-map", conf_set_map, .repeatable = true },
 };
 
 enum {
@@ -886,6 +899,129 @@ conf_set_server(struct conf_ctx *ctx, const struct conf_key *k, void *base, cons
 
 /* ---------------------------------------------------------------- sections */
 
+/* public-ipv4 = auto | off | A.B.C.D */
+static int
+conf_set_public4(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = base;
+	char vb[CONF_VIS_LEN];
+
+	if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0) {
+		srv->public_ipv4_mode = v[1] == 'u' ? CONF_IPV4_AUTO : CONF_IPV4_OFF;
+		return 0;
+	}
+	if (!conf_ipv4_parse(v, &srv->public_ipv4) || !conf_ipv4_unicast(&srv->public_ipv4)) {
+		conf_error(ctx, "%s %s: not auto, off or a unicast IPv4 address", k->name, conf_vis(vb, v));
+		return -1;
+	}
+	srv->public_ipv4_mode = CONF_IPV4_ADDR;
+	return 0;
+}
+
+/* nat64-prefix: a /96 (RFC 6052 2.2: the IPv4 address in its last 32 bits;
+ * the shorter layouts with the u octet are not used) */
+static int
+conf_set_nat64(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = base;
+
+	if (conf_parse_prefix(ctx, k->name, v, &srv->nat64_prefix) == -1)
+		return -1;
+	if (srv->nat64_prefix.len != 96) {
+		conf_error(ctx, "%s must be a /96 (got /%u)", k->name, (unsigned)srv->nat64_prefix.len);
+		return -1;
+	}
+	if (IN6_IS_ADDR_MULTICAST(&srv->nat64_prefix.addr) || IN6_IS_ADDR_LINKLOCAL(&srv->nat64_prefix.addr) ||
+	    IN6_IS_ADDR_V4MAPPED(&srv->nat64_prefix.addr) || IN6_IS_ADDR_UNSPECIFIED(&srv->nat64_prefix.addr)) {
+		conf_error(ctx, "%s %s: not a unicast prefix", k->name, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conf_set_pool(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = base;
+	char vb[CONF_VIS_LEN], why[CONF_ERR_LEN];
+
+	if (conf_ipv4_prefix_parse(v, &srv->ipv4_pool, &srv->ipv4_pool_len, why, sizeof(why)) != 0) {
+		conf_error(ctx, "%s %s: %s", k->name, conf_vis(vb, v), why);
+		return -1;
+	}
+	if (srv->ipv4_pool_len < CONF_POOL_LEN_MIN || srv->ipv4_pool_len > CONF_POOL_LEN_MAX ||
+	    !conf_ipv4_unicast(&srv->ipv4_pool)) {
+		conf_error(ctx, "%s %s: a unicast /%d to /%d", k->name, v, CONF_POOL_LEN_MIN, CONF_POOL_LEN_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Room for one more of n entries of size in *v (doubling). */
+static void *
+conf_grow(struct conf_ctx *ctx, void *v, size_t n, size_t size, size_t max, const char *what)
+{
+	void *nv;
+
+	if (n >= max) {
+		conf_error(ctx, "more than %zu %s", max, what);
+		return NULL;
+	}
+	if ((n & (n - 1)) != 0)
+		return v;               /* capacity doubles at each power of two: room */
+	if ((nv = realloc(v, (n ? n * 2 : 1) * size)) == NULL)
+		conf_error(ctx, "out of memory");
+	return nv;
+}
+
+static int
+conf_set_forward(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = ctx->srv;
+	const struct conf_peer *peer = base;
+	struct conf_forward *f, *nv;
+	char why[CONF_ERR_LEN];
+
+	(void)k;
+	if ((nv = conf_grow(ctx, srv->forwards, srv->n_forwards, sizeof(*nv), CONF_FORWARDS_MAX, "forwards")) == NULL)
+		return -1;
+	srv->forwards = nv;
+	f = &srv->forwards[srv->n_forwards];
+	memset(f, 0, sizeof(*f));
+	if (conf_forward_parse(v, f, why, sizeof(why)) != 0) {
+		conf_error(ctx, "%s", why);
+		return -1;
+	}
+	memcpy(f->peer, peer->name, sizeof(f->peer));
+	f->line = ctx->line;
+	srv->n_forwards++;
+	return 0;
+}
+
+static int
+conf_set_map(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_server *srv = ctx->srv;
+	const struct conf_peer *peer = base;
+	struct conf_map *m, *nv;
+	char why[CONF_ERR_LEN];
+
+	(void)k;
+	if ((nv = conf_grow(ctx, srv->maps, srv->n_maps, sizeof(*nv), CONF_MAPS_MAX, "ipv4-maps")) == NULL)
+		return -1;
+	srv->maps = nv;
+	m = &srv->maps[srv->n_maps];
+	memset(m, 0, sizeof(*m));
+	if (conf_map_parse(v, m, why, sizeof(why)) != 0) {
+		conf_error(ctx, "%s", why);
+		return -1;
+	}
+	memcpy(m->peer, peer->name, sizeof(m->peer));
+	m->line = ctx->line;
+	srv->n_maps++;
+	return 0;
+}
+
 static const char *
 conf_section_label(struct conf_ctx *ctx, char *buf, size_t buflen)
 {
@@ -1212,7 +1348,7 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 		return 0;
 	}
 	k = &ctx->keys[i];
-	if (ctx->seen[i] != 0) {
+	if (ctx->seen[i] != 0 && !k->repeatable) {
 		conf_error(ctx, "duplicate key '%s' (first at line %d)", k->name, ctx->seen[i]);
 		return 0;
 	}
@@ -1495,6 +1631,101 @@ conf_check_peers(struct conf_ctx *ctx, bool complete)
 	free(v);
 }
 
+/* The sub-prefix of peer, when the file fixes it (a literal sub-prefix, or
+ * an index of a literal /64). */
+static bool
+conf_peer_sub(const struct conf_server *srv, const struct conf_peer *peer, struct prefix *out)
+{
+	if (peer->sub_kind == CONF_SUB_PREFIX) {
+		*out = peer->sub_prefix;
+		return true;
+	}
+	return peer->sub_kind == CONF_SUB_INDEX && !srv->prefix_auto &&
+	    prefix_sub_get(&srv->prefix, srv->sub_prefix_len, peer->sub_index, out) == 0;
+}
+
+/* A site host of a forward or a mapping (what, at line) must be where its
+ * peer's site is, as far as the file tells. */
+static void
+conf_check_host(struct conf_ctx *ctx, const char *what, const char *peer_name, const struct in6_addr *a, int line)
+{
+	const struct conf_server *srv = ctx->srv;
+	const struct conf_peer *peer = conf_server_find_peer(srv, peer_name);
+	char ab[INET6_ADDRSTRLEN], pb[PREFIX_STRLEN];
+	struct prefix sub;
+
+	inet_ntop(AF_INET6, a, ab, sizeof(ab));
+	if (prefix_contains(&srv->nat64_prefix, a)) {
+		conf_error_at(ctx, line, "%s: %s is inside nat64-prefix", what, ab);
+	} else if (!srv->prefix_auto && !prefix_contains(&srv->prefix, a)) {
+		prefix_format(&srv->prefix, pb, sizeof(pb));
+		conf_error_at(ctx, line, "%s: %s is not inside prefix %s", what, ab, pb);
+	} else if (peer != NULL && conf_peer_sub(srv, peer, &sub) && !prefix_contains(&sub, a)) {
+		prefix_format(&sub, pb, sizeof(pb));
+		conf_error_at(ctx, line, "%s: %s is not in peer %s's sub-prefix %s", what, ab, peer->name, pb);
+	}
+}
+
+static int
+conf_sort_forward(const void *a, const void *b)
+{
+	const struct conf_forward *x = *(const struct conf_forward *const *)a, *y = *(const struct conf_forward *const *)b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* IPv4 reach across the file: every forward's and mapping's host in its
+ * site, a public port forwarded once, each mapped address once on either
+ * side, clear of the pool and the public address. */
+static void
+conf_check_ipv4(struct conf_ctx *ctx)
+{
+	const struct conf_server *srv = ctx->srv;
+	const struct conf_forward **v;
+	char text[CONF_FORWARD_TEXT], what[CONF_FORWARD_TEXT + 16], a4[INET_ADDRSTRLEN];
+
+	if (!srv->prefix_auto && prefix_contains(&srv->prefix, &srv->nat64_prefix.addr))
+		conf_error_at(ctx, ctx->server_line, "nat64-prefix is inside prefix: it must be a prefix of its own");
+	for (size_t i = 0; i < srv->n_forwards; i++) {
+		conf_forward_format(&srv->forwards[i], text, sizeof(text));
+		snprintf(what, sizeof(what), "forward %s", text);
+		conf_check_host(ctx, what, srv->forwards[i].peer, &srv->forwards[i].addr, srv->forwards[i].line);
+	}
+	if (srv->n_forwards > 1 && (v = calloc(srv->n_forwards, sizeof(*v))) != NULL) {
+		for (size_t i = 0; i < srv->n_forwards; i++)
+			v[i] = &srv->forwards[i];
+		qsort(v, srv->n_forwards, sizeof(*v), conf_sort_forward);
+		for (size_t i = 1; i < srv->n_forwards; i++)
+			if (v[i]->proto == v[i - 1]->proto && v[i]->port == v[i - 1]->port)
+				conf_error_at(ctx, v[i]->line, "forward %s %u: already forwarded by peer %s (line %d)",
+				    v[i]->proto == IPPROTO_TCP ? "tcp" : "udp", v[i]->port, v[i - 1]->peer, v[i - 1]->line);
+		free(v);
+	}
+	for (size_t i = 0; i < srv->n_maps; i++) {
+		const struct conf_map *m = &srv->maps[i];
+
+		inet_ntop(AF_INET, &m->v4, a4, sizeof(a4));
+		snprintf(what, sizeof(what), "ipv4-map %s", a4);
+		conf_check_host(ctx, what, m->peer, &m->v6, m->line);
+		if (conf_ipv4_in(&m->v4, &srv->ipv4_pool, srv->ipv4_pool_len))
+			conf_error_at(ctx, m->line, "%s: inside ipv4-pool", what);
+		if (srv->public_ipv4_mode == CONF_IPV4_ADDR && m->v4.s_addr == srv->public_ipv4.s_addr)
+			conf_error_at(ctx, m->line, "%s: that is public-ipv4, which forwards use", what);
+		/* a few maps at most: pairs */
+		for (size_t j = 0; j < i; j++) {
+			if (srv->maps[j].v4.s_addr == m->v4.s_addr)
+				conf_error_at(ctx, m->line, "%s: mapped already (line %d)", what, srv->maps[j].line);
+			else if (memcmp(&srv->maps[j].v6, &m->v6, 16) == 0)
+				conf_error_at(ctx, m->line, "%s: that host has a mapping already (line %d)", what,
+				    srv->maps[j].line);
+		}
+	}
+}
+
 /* ------------------------------------------------------------------ server */
 
 static int
@@ -1519,12 +1750,16 @@ conf_server_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 	snprintf(out->state_dir, sizeof(out->state_dir), "%s", CONF_DEFAULT_STATE_DIR);
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_SERVER_SOCK);
 	snprintf(out->user, sizeof(out->user), "%s", CONF_DEFAULT_USER);
+	(void)prefix_parse(CONF_DEFAULT_NAT64_PREFIX, &out->nat64_prefix, NULL);
+	(void)conf_ipv4_prefix_parse(CONF_DEFAULT_IPV4_POOL, &out->ipv4_pool, &out->ipv4_pool_len, NULL, 0);
 	ctx.srv = out;
 
 	conf_run(&ctx);
 	if (ctx.eof && ctx.server_line == 0)
 		conf_error_at(&ctx, 0, "[server] needs %s", conf_server_keys[0].name);
 	conf_check_peers(&ctx, ctx.eof);
+	if (ctx.eof)
+		conf_check_ipv4(&ctx);
 	if (ctx.eof && out->dhcpv6_preferred > out->dhcpv6_valid)
 		conf_error_at(&ctx, ctx.server_line, "dhcpv6-preferred-lifetime %" PRIu32
 		    " is longer than dhcpv6-valid-lifetime %" PRIu32 " (RFC 8415 21.6)",
@@ -1575,6 +1810,13 @@ conf_server_reload_fixed(const struct conf_server *a, const struct conf_server *
 	if (a->metrics_enabled != b->metrics_enabled ||
 	    memcmp(&a->metrics_listen, &b->metrics_listen, sizeof(a->metrics_listen)) != 0)
 		return "metrics-listen";
+	if (a->public_ipv4_mode != b->public_ipv4_mode ||
+	    (a->public_ipv4_mode == CONF_IPV4_ADDR && a->public_ipv4.s_addr != b->public_ipv4.s_addr))
+		return "public-ipv4";
+	if (memcmp(&a->nat64_prefix, &b->nat64_prefix, sizeof(a->nat64_prefix)) != 0)
+		return "nat64-prefix";
+	if (a->ipv4_pool.s_addr != b->ipv4_pool.s_addr || a->ipv4_pool_len != b->ipv4_pool_len)
+		return "ipv4-pool";
 	return NULL;
 }
 
@@ -1584,6 +1826,8 @@ conf_server_free(struct conf_server *c)
 	if (c == NULL)
 		return;
 	free(c->peers);
+	free(c->forwards);
+	free(c->maps);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -50,11 +50,41 @@
 #define CONF_DEFAULT_CLIENT_SOCK "/run/v6ext/client.sock"
 #define CONF_DEFAULT_CLIENT_TAP "v6ext0"
 #define CONF_DEFAULT_BRIDGE    "br-v6ext"
+/* IPv4 reach (docs/IPV4.md): the NAT64 prefix IPv4 clients appear in to
+ * site hosts (RFC 8215 local-use, a /96 as RFC 6052 2.2 lays it out), and
+ * the translator's internal pool (RFC 2544's benchmarking range: never
+ * routed on the internet). */
+#define CONF_DEFAULT_NAT64_PREFIX "64:ff9b:1::/96"
+#define CONF_DEFAULT_IPV4_POOL    "198.18.0.0/16"
+#define CONF_POOL_LEN_MIN         16
+#define CONF_POOL_LEN_MAX         28
+#define CONF_FORWARDS_MAX         4096   /* in the whole file */
+#define CONF_MAPS_MAX             256
+#define CONF_FORWARD_TEXT         64     /* "udp 65535 [IPV6]:65535" and its NUL */
 /* The system user the daemons run as after start-up (the packages make
  * it); user = root keeps uid 0, still without capabilities. */
 #define CONF_DEFAULT_USER      "v6ext"
 
 enum conf_ndp_mode { CONF_NDP_AUTO, CONF_NDP_STATIC, CONF_NDP_OFF };
+enum conf_ipv4_mode { CONF_IPV4_AUTO, CONF_IPV4_OFF, CONF_IPV4_ADDR };
+
+/* forward = PROTO PORT [IPV6]:PORT, in a [peer] section. */
+struct conf_forward {
+	char peer[CONF_NAME_MAX + 1];
+	uint8_t proto;                      /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;                      /* the public port, 1..65535 */
+	struct in6_addr addr;               /* the site host */
+	uint16_t to_port;                   /* 1..65535 */
+	int line;                           /* 0 for one added at run time */
+};
+
+/* ipv4-map = IPV4 IPV6, in a [peer] section (RFC 7757). */
+struct conf_map {
+	char peer[CONF_NAME_MAX + 1];
+	struct in_addr v4;
+	struct in6_addr v6;
+	int line;
+};
 enum conf_sub_kind { CONF_SUB_AUTO, CONF_SUB_INDEX, CONF_SUB_PREFIX };
 
 struct conf_peer {
@@ -95,8 +125,17 @@ struct conf_server {
 	char control_group[CONF_USER_MAX + 1];  /* may show and leases; empty: root only */
 	gid_t control_gid;                  /* its gid once conf_server_load resolved it,
 	                                     * else (gid_t)-1 */
+	enum conf_ipv4_mode public_ipv4_mode;   /* default auto */
+	struct in_addr public_ipv4;         /* CONF_IPV4_ADDR */
+	struct prefix nat64_prefix;         /* a /96 */
+	struct in_addr ipv4_pool;           /* its network address */
+	uint8_t ipv4_pool_len;              /* CONF_POOL_LEN_MIN..MAX */
 	struct conf_peer *peers;            /* heap, n_peers entries */
 	size_t n_peers;
+	struct conf_forward *forwards;      /* heap, every peer's, in file order */
+	size_t n_forwards;
+	struct conf_map *maps;              /* heap, n_maps */
+	size_t n_maps;
 };
 
 struct conf_client {
@@ -144,5 +183,22 @@ int conf_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size
 bool conf_peer_name_valid(const char *s);
 
 const struct conf_peer *conf_server_find_peer(const struct conf_server *c, const char *name);
+
+/* conf_ipv4.c: the values of IPv4 reach. "PROTO PORT [IPV6]:PORT" (the
+ * forward key's value) into f (peer and line left alone): -1 with why in
+ * err ("forward 'x': ..."). */
+int conf_forward_parse(const char *s, struct conf_forward *f, char *err, size_t errlen);
+/* f back as that text, into buf (CONF_FORWARD_TEXT bytes). */
+void conf_forward_format(const struct conf_forward *f, char *buf, size_t len);
+/* "IPV4 IPV6" (the ipv4-map key's value) into m. */
+int conf_map_parse(const char *s, struct conf_map *m, char *err, size_t errlen);
+/* A dotted quad, strictly (inet_pton); and one a host may use as a unicast
+ * address: not 0/8, 127/8, 224/3 (multicast and reserved) or broadcast. */
+bool conf_ipv4_parse(const char *s, struct in_addr *out);
+bool conf_ipv4_unicast(const struct in_addr *a);
+/* "A.B.C.D/LEN" with no host bits set. */
+int conf_ipv4_prefix_parse(const char *s, struct in_addr *addr, uint8_t *len, char *err, size_t errlen);
+/* Whether a lies inside net/len. */
+bool conf_ipv4_in(const struct in_addr *a, const struct in_addr *net, uint8_t len);
 
 #endif

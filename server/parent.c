@@ -38,6 +38,7 @@
 #include "sysctl.h"
 #include "tap.h"
 #include "util.h"
+#include "xlatdev.h"
 
 #define PARENT_STOP_WAIT_MS 10000       /* then the engine is killed */
 
@@ -54,6 +55,7 @@ struct parent {
 	pid_t engine;
 	struct in6_addr used[PRIV_ADDRS_MAX];   /* upstream's addresses and neighbours */
 	size_t n_used;
+	struct xlatdev xlat;            /* the translator's device and table */
 };
 
 /* ---- start-up */
@@ -351,6 +353,19 @@ parent_used_reply(struct parent *p, const struct privmsg *req, struct privmsg *r
 	parent_reply(p, req, r, -1);
 }
 
+/* ipv4-maps are routed and proxied at start-up: a reload cannot change them. */
+static bool
+parent_maps_changed(const struct conf_server *a, const struct conf_server *b)
+{
+	if (a->n_maps != b->n_maps)
+		return true;
+	for (size_t i = 0; i < a->n_maps; i++)
+		if (a->maps[i].v4.s_addr != b->maps[i].v4.s_addr || memcmp(&a->maps[i].v6, &b->maps[i].v6, 16) != 0 ||
+		    strcmp(a->maps[i].peer, b->maps[i].peer) != 0)
+			return true;
+	return false;
+}
+
 /* The configuration again: parsed here (it says which taps and key files
  * the engine may ask for from now on), and handed over as a sealed copy of
  * the same bytes. What a reload cannot change (prefix, upstream...) is
@@ -374,7 +389,8 @@ parent_conf_read(struct parent *p, const struct privmsg *req, struct privmsg *r)
 	}
 	/* refused here, before anything of it is used: the parent keeps its
 	 * start-time values (sub-prefix length, MTU, user...) either way */
-	if ((fixed = conf_server_reload_fixed(&p->conf, &nc)) != NULL) {
+	if ((fixed = conf_server_reload_fixed(&p->conf, &nc)) != NULL ||
+	    (parent_maps_changed(&p->conf, &nc) && (fixed = "ipv4-map") != NULL)) {
 		r->err = EINVAL;
 		snprintf(r->text, sizeof(r->text), "%s changed, which needs a restart", fixed);
 		conf_server_free(&nc);
@@ -407,6 +423,26 @@ out:
 		close(fd);
 }
 
+/* The translator's forwards: the table made anew with them. */
+static void
+parent_nat64_rules(struct parent *p, const struct privmsg *req, struct privmsg *r)
+{
+	struct privmsg_policy pol = { .conf = &p->conf, .prefix = p->prefix };
+	const char *why;
+
+	if (!p->xlat.on) {
+		parent_refuse(p, req, r, EPERM, "no translator runs");
+		return;
+	}
+	if (privmsg_rules_allowed(&pol, req, &why) != 0) {
+		parent_refuse(p, req, r, EPERM, why);
+		return;
+	}
+	if (xlatdev_rules(&p->xlat, &p->conf, req->dnat, req->n_dnat, r->text, sizeof(r->text)) != 0)
+		r->err = EIO;
+	parent_reply(p, req, r, -1);
+}
+
 static void
 parent_request(struct parent *p, const struct privmsg *req, int fd)
 {
@@ -425,6 +461,7 @@ parent_request(struct parent *p, const struct privmsg *req, int fd)
 	case PRIV_STATE_WRITE:  parent_state_write(p, req, fd, &r); break;
 	case PRIV_USED:         parent_used_reply(p, req, &r); break;
 	case PRIV_CONF_READ:    parent_conf_read(p, req, &r); break;
+	case PRIV_NAT64_RULES:  parent_nat64_rules(p, req, &r); break;
 	default:                break;
 	}
 }
@@ -527,7 +564,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	static struct parent par;
 	struct parent *p = &par;
 	struct engine_start st = { .conf_path = conf_path, .verbose = verbose, .to_syslog = to_syslog,
-	    .udp6 = -1, .udp4 = -1, .packet = -1, .monitor = -1, .control = -1, .metrics = -1 };
+	    .udp6 = -1, .udp4 = -1, .packet = -1, .monitor = -1, .control = -1, .metrics = -1, .nat64 = -1 };
 	char err[CONF_ERR_LEN];
 	sigset_t mask;
 	int sv[2], sigfd, rc;
@@ -537,8 +574,10 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	p->sock = -1;
 	if ((p->nl = nl_open(err, sizeof(err))) == NULL || parent_upstream(p, err, sizeof(err)) != 0 ||
 	    statedir_open(&p->state, p->conf.state_dir, p->conf.sub_prefix_len, err, sizeof(err)) != 0 ||
-	    parent_used(p, err, sizeof(err)) != 0)
+	    parent_used(p, err, sizeof(err)) != 0 ||
+	    xlatdev_open(&p->xlat, p->nl, &p->conf, p->upstream_index, &st.nat64, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	st.public4 = p->xlat.public4;
 	if (strcmp(p->conf.user, "root") == 0) {
 		st.uid = 0;
 		st.gid = 0;
@@ -584,8 +623,8 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	}
 	close(sv[1]);
 	p->sock = sv[0];
-	for (int fd, i = 0; i < 6; i++)
-		if ((fd = (int[]){ st.udp6, st.udp4, st.packet, st.monitor, st.control, st.metrics }[i]) >= 0)
+	for (int fd, i = 0; i < 7; i++)
+		if ((fd = (int[]){ st.udp6, st.udp4, st.packet, st.monitor, st.control, st.metrics, st.nat64 }[i]) >= 0)
 			close(fd);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -607,6 +646,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	/* all taps in one batch; closing them one by one takes 35 ms each */
 	if (nl_link_group_delete(p->nl, p->tap_group, err, sizeof(err)) != 0)
 		log_warnx("%s", err);
+	xlatdev_close(&p->xlat, p->nl);
 	ctl_unbind(p->conf.control_socket);
 	nl_close(p->nl);
 	statefile_dir_close(&p->state);

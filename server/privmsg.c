@@ -1,6 +1,7 @@
 /* privmsg: engine <-> parent messages; see privmsg.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "forwards.h"
 #include "lease.h"
 #include "privmsg.h"
 #include "stamps.h"
@@ -28,6 +30,7 @@ privmsg_type_name(enum privmsg_type t)
 		[PRIV_CONF_READ] = "conf-read",
 		[PRIV_STOP] = "stop",
 		[PRIV_RELOAD] = "reload",
+		[PRIV_NAT64_RULES] = "nat64-rules",
 	};
 
 	return t > 0 && t < PRIV_TYPE_MAX ? names[t] : "unknown";
@@ -40,6 +43,7 @@ privmsg_file_name(enum privmsg_file f)
 		[PRIV_FILE_SUBPREFIXES] = ALLOC_FILE,
 		[PRIV_FILE_LEASES] = LEASE_FILE,
 		[PRIV_FILE_TIMESTAMPS] = STAMPS_FILE,
+		[PRIV_FILE_FORWARDS] = FORWARDS_FILE,
 	};
 
 	return f < PRIV_FILE_MAX ? names[f] : "unknown";
@@ -52,6 +56,7 @@ privmsg_file_max(enum privmsg_file f)
 	case PRIV_FILE_SUBPREFIXES: return ALLOC_FILE_MAX;
 	case PRIV_FILE_LEASES:      return LEASE_FILE_MAX;
 	case PRIV_FILE_TIMESTAMPS:  return STAMPS_FILE_MAX;
+	case PRIV_FILE_FORWARDS:    return FORWARDS_FILE_MAX;
 	case PRIV_FILE_MAX:         break;
 	}
 	return 0;
@@ -136,6 +141,20 @@ privmsg_build(const struct privmsg *m, uint8_t *out, size_t cap)
 		case PRIV_STATE_WRITE:
 			privmsg_put(&o, &file, 1);
 			break;
+		case PRIV_NAT64_RULES:
+			if (m->n_dnat > PRIV_DNAT_MAX)
+				return 0;
+			n = (uint16_t)m->n_dnat;
+			privmsg_put(&o, &n, sizeof(n));
+			for (size_t i = 0; i < m->n_dnat; i++) {
+				const struct nftrules_dnat *d = &m->dnat[i];
+
+				privmsg_put(&o, &d->proto, 1);
+				privmsg_put(&o, &d->port, 2);
+				privmsg_put(&o, &d->to, 4);
+				privmsg_put(&o, &d->to_port, 2);
+			}
+			break;
 		default:
 			break;
 		}
@@ -210,6 +229,7 @@ privmsg_parse(const uint8_t *buf, size_t len, struct privmsg *m, const char **wh
 
 	memset(m, 0, offsetof(struct privmsg, addrs));
 	m->n_addrs = 0;
+	m->n_dnat = 0;
 	if (len < PRIV_HDR_LEN) {
 		*why = "shorter than a header";
 		return -1;
@@ -265,6 +285,24 @@ privmsg_parse(const uint8_t *buf, size_t len, struct privmsg *m, const char **wh
 				in.why = "unknown state file";
 			m->file = (enum privmsg_file)b;
 			break;
+		case PRIV_NAT64_RULES:
+			n = 0;
+			if (privmsg_get(&in, &n, sizeof(n)) && n > PRIV_DNAT_MAX)
+				in.why = "too many forwards";
+			for (size_t i = 0; i < n && in.why == NULL; i++) {
+				struct nftrules_dnat *d = &m->dnat[i];
+
+				if (privmsg_get(&in, &d->proto, 1) && privmsg_get(&in, &d->port, 2) &&
+				    privmsg_get(&in, &d->to, 4) && privmsg_get(&in, &d->to_port, 2)) {
+					if (d->proto != IPPROTO_TCP && d->proto != IPPROTO_UDP)
+						in.why = "not TCP or UDP";
+					else if (d->port == 0 || d->to_port == 0)
+						in.why = "port 0";
+					else
+						m->n_dnat = i + 1;
+				}
+			}
+			break;
 		default:
 			break;
 		}
@@ -311,6 +349,34 @@ privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m, co
 	if ((m->mac[0] & 0x03) != 0x02) {
 		*why = "not a locally administered unicast MAC";
 		return -1;
+	}
+	return 0;
+}
+
+int
+privmsg_rules_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why)
+{
+	const struct conf_server *c = p->conf;
+	uint32_t pool = ntohl(c->ipv4_pool.s_addr), mask = ~(0xffffffffu >> c->ipv4_pool_len);
+
+	for (size_t i = 0; i < m->n_dnat; i++) {
+		const struct nftrules_dnat *d = &m->dnat[i];
+		uint32_t to = ntohl(d->to.s_addr);
+		bool ok = (to & mask) == pool && to != pool && to != (pool | ~mask);
+
+		for (size_t j = 0; j < c->n_maps && !ok; j++)
+			ok = c->maps[j].v4.s_addr == d->to.s_addr;
+		if (!ok) {
+			*why = "a forward to an address neither in ipv4-pool nor an ipv4-map";
+			return -1;
+		}
+		/* quadratic, but only for a few thousand forwards at a change */
+		for (size_t j = 0; j < i; j++) {
+			if (m->dnat[j].proto == d->proto && m->dnat[j].port == d->port) {
+				*why = "a public port forwarded twice";
+				return -1;
+			}
+		}
 	}
 	return 0;
 }

@@ -11,6 +11,9 @@
  *   STATE_WRITE file + fd        err: the file replaced with the fd's bytes
  *   USED        -                the addresses upstream has and sees in the /64
  *   CONF_READ   -                fd of a sealed copy of the configuration
+ *   NAT64_RULES forwards         err: the translator's nftables table made
+ *               (proto port        anew with these DNATs (nftrules.h)
+ *               to to-port)
  *
  *   parent -> engine (no reply)
  *   STOP        flush the state files and exit (SIGTERM, SIGINT)
@@ -35,6 +38,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "nftrules.h"
 #include "prefix.h"
 
 enum privmsg_type {
@@ -46,16 +50,20 @@ enum privmsg_type {
 	PRIV_CONF_READ,
 	PRIV_STOP,
 	PRIV_RELOAD,
+	PRIV_NAT64_RULES,
 	PRIV_TYPE_MAX
 };
 
 /* The state files in state-dir, by number on the wire. */
-enum privmsg_file { PRIV_FILE_SUBPREFIXES, PRIV_FILE_LEASES, PRIV_FILE_TIMESTAMPS, PRIV_FILE_MAX };
+enum privmsg_file {
+	PRIV_FILE_SUBPREFIXES, PRIV_FILE_LEASES, PRIV_FILE_TIMESTAMPS, PRIV_FILE_FORWARDS, PRIV_FILE_MAX
+};
 
 #define PRIV_HDR_LEN    8
 #define PRIV_TEXT_MAX   256             /* an error's text, with its NUL */
 #define PRIV_ADDRS_MAX  1024            /* USED: upstream's addresses and neighbours */
-#define PRIV_MSG_MAX    (PRIV_HDR_LEN + 8 + PRIV_ADDRS_MAX * 16)
+#define PRIV_DNAT_MAX   4096            /* NAT64_RULES: CONF_FORWARDS_MAX */
+#define PRIV_MSG_MAX    (PRIV_HDR_LEN + 65535)  /* the body's length is 16 bits */
 
 struct privmsg {
 	enum privmsg_type type;
@@ -74,6 +82,8 @@ struct privmsg {
 	char text[PRIV_TEXT_MAX];               /* why, for the log */
 	size_t n_addrs;                         /* USED */
 	struct in6_addr addrs[PRIV_ADDRS_MAX];
+	size_t n_dnat;                          /* NAT64_RULES */
+	struct nftrules_dnat dnat[PRIV_DNAT_MAX];
 };
 
 const char *privmsg_type_name(enum privmsg_type t);
@@ -104,6 +114,10 @@ struct privmsg_policy {
  * inside the /64, not 0, holding none of upstream's own addresses; a
  * locally administered unicast MAC. -1 with why (fixed string). */
 int privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
+/* NAT64_RULES may DNAT a port at most once, TCP or UDP, to an address the
+ * translator lends (inside ipv4-pool, neither its first nor its last) or
+ * to an ipv4-map of the configuration. */
+int privmsg_rules_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
 /* A KEY_OPEN may open only private-key-file or a peer's preshared-key-file. */
 int privmsg_key_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
+#include "forwards.h"
 #include "lease.h"
 #include "stamps.h"
 #include "statedir.h"
@@ -23,11 +24,14 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 		{ .name = LEASE_FILE, .optional_before = true },
 		/* no version before the manifest wrote it */
 		{ .name = STAMPS_FILE, .optional_before = true },
+		/* likewise */
+		{ .name = FORWARDS_FILE, .optional_before = true },
 	};
 	char *text[ARRAY_SIZE(kinds)] = { NULL };
 	struct alloc a;
 	struct leases l;
 	struct stamps st;
+	struct forwards fw;
 	int rc;
 
 	if ((rc = statefile_dir_open(d, path, err, errlen)) != 0)
@@ -35,14 +39,17 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 	alloc_init(&a, sub_len);
 	leases_init(&l);
 	stamps_init(&st);
+	forwards_init(&fw);
 	if (alloc_build(&a, &text[0], &kinds[0].empty_len) != 0 || leases_build(&l, &text[1], &kinds[1].empty_len) != 0 ||
-	    stamps_build(&st, &text[2], &kinds[2].empty_len) != 0) {
+	    stamps_build(&st, &text[2], &kinds[2].empty_len) != 0 ||
+	    forwards_build(&fw, &text[3], &kinds[3].empty_len) != 0) {
 		snprintf(err, errlen, "state-dir %s: out of memory", d->path);
 		rc = ENOMEM;
 	} else {
 		kinds[0].empty = text[0];
 		kinds[1].empty = text[1];
 		kinds[2].empty = text[2];
+		kinds[3].empty = text[3];
 		rc = statefile_start(d, kinds, ARRAY_SIZE(kinds), NULL, err, errlen);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)

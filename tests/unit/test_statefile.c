@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "alloc.h"
+#include "forwards.h"
 #include "lease.h"
 #include "stamps.h"
 #include "statedir.h"
@@ -695,7 +696,8 @@ test_start_new_kind(void **state)
 static void
 test_state_open(void **state)
 {
-	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, STATEFILE_MANIFEST, NULL };
+	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, FORWARDS_FILE, STATEFILE_MANIFEST,
+	    NULL };
 	struct tmpstate *t = *state;
 	struct statefile_dir d;
 	struct alloc a;

@@ -36,6 +36,7 @@ void cli_json_value(const char *key, const char *val);
 void cli_json_string(const char *s);
 /* peer.c */
 int cli_peer(const struct cli *cli, int argc, char *argv[]);
+int cli_forward(const struct cli *cli, int argc, char *argv[]);
 int cli_reload(const struct cli *cli, int argc, char *argv[]);
 /* leases.c */
 int cli_leases(const struct cli *cli, int argc, char *argv[]);

@@ -1,4 +1,4 @@
-/* peer, reload: run-time changes to v6extd. `peer add` prints a client
+/* peer, forward, reload: run-time changes to v6extd. `peer add` prints a client
  * configuration ready to paste at home (the endpoint is the one line to
  * fill in: the daemon cannot know the name the home will reach it by). */
 #include "config.h"
@@ -95,6 +95,36 @@ cli_peer(const struct cli *cli, int argc, char *argv[])
 	    "SUB-PREFIX: auto (default), an index (5) or a prefix (2001:db8:64:1:14::/78)\n",
 	    CLI_PROG, CLI_PROG);
 	return 1;
+}
+
+int
+cli_forward(const struct cli *cli, int argc, char *argv[])
+{
+	char req[CTL_REQUEST_LINE];
+	int len = -1;
+
+	/* the daemon checks every word; here only that they are words */
+	for (int i = 1; i < argc; i++) {
+		if (strpbrk(argv[i], " \n") != NULL || argv[i][0] == '\0') {
+			fprintf(stderr, "%s: forward: empty arguments or with spaces\n", CLI_PROG);
+			return 1;
+		}
+	}
+	if (argc == 6 && strcmp(argv[1], "add") == 0)
+		len = snprintf(req, sizeof(req), "forward add %s %s %s %s", argv[2], argv[3], argv[4], argv[5]);
+	else if (argc == 5 && strcmp(argv[1], "remove") == 0)
+		len = snprintf(req, sizeof(req), "forward remove %s %s %s", argv[2], argv[3], argv[4]);
+	if (len < 0) {
+		fprintf(stderr, "Usage: %s [-s SOCKET] forward add SITE tcp|udp PORT [IPV6]:PORT [--json]\n"
+		    "       %s [-s SOCKET] forward remove SITE tcp|udp PORT [--json]\n",
+		    CLI_PROG, CLI_PROG);
+		return 1;
+	}
+	if ((size_t)len >= sizeof(req)) {
+		fprintf(stderr, "%s: forward: arguments too long\n", CLI_PROG);
+		return 1;
+	}
+	return peer_request(cli, req, false);
 }
 
 int

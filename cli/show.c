@@ -101,21 +101,49 @@ cli_json_string(const char *s)
 	putchar('"');
 }
 
+/* The keys that start a block of the reply, and the JSON array each
+ * block goes to: peers, then the translator's forwards and mappings. */
+static const struct {
+	const char *key, *array, *name;
+} show_blocks[] = {
+	{ "peer", "peers", "name" },
+	{ "forward", "forwards", "forward" },
+	{ "mapping", "mappings", "address" },
+};
+
+static int
+show_block_of(const char *key)
+{
+	for (size_t i = 0; i < sizeof(show_blocks) / sizeof(show_blocks[0]); i++)
+		if (strcmp(key, show_blocks[i].key) == 0)
+			return (int)i;
+	return -1;
+}
+
 static void
 show_json(const struct kv *kv, size_t n)
 {
-	bool in_peer = false, first = true, drops_open = false, peers_open = false;
+	bool first = true, drops_open = false, any_peers = false;
+	int array = -1;         /* the block array open, or -1 */
 
 	printf("{");
 	for (size_t i = 0; i < n; i++) {
 		bool drop = strncmp(kv[i].key, "drop_", 5) == 0;
+		int b = show_block_of(kv[i].key);
 
-		if (strcmp(kv[i].key, "peer") == 0) {
+		if (b >= 0) {
 			if (drops_open)
 				printf("}");
-			printf("%s{\"name\":", peers_open ? "}," : ",\"peers\":[");
+			if (array >= 0)
+				printf("}");
+			if (b != array)
+				printf("%s\"%s\":[", array >= 0 ? "]," : ",", show_blocks[b].array);
+			else
+				printf(",");
+			printf("{\"%s\":", show_blocks[b].name);
 			cli_json_string(kv[i].val);
-			peers_open = in_peer = true;
+			any_peers |= b == 0;
+			array = b;
 			drops_open = false;
 			first = false;
 			continue;
@@ -137,9 +165,9 @@ show_json(const struct kv *kv, size_t n)
 	}
 	if (drops_open)
 		printf("}");
-	if (in_peer)
+	if (array >= 0)
 		printf("}]");
-	else
+	if (!any_peers)
 		printf(",\"peers\":[]");
 	printf("}\n");
 }
@@ -162,7 +190,7 @@ show_block(const struct kv *kv, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const char *k = kv[i].key;
 
-		if (strcmp(k, "peer") == 0 || strcmp(k, "role") == 0 || strncmp(k, "drop_", 5) == 0 ||
+		if (show_block_of(k) >= 0 || strcmp(k, "role") == 0 || strncmp(k, "drop_", 5) == 0 ||
 		    strcmp(k, "latest_handshake") == 0 || strncmp(k, "rx_", 3) == 0 || strncmp(k, "tx_", 3) == 0)
 			continue;
 		if (*kv[i].val == '\0')
@@ -192,11 +220,11 @@ show_text(const struct kv *kv, size_t n)
 
 	printf("interface: %s\n", show_get(kv, 0, n, "role"));
 	for (size_t i = 0; i <= n; i++) {
-		if (i < n && strcmp(kv[i].key, "peer") != 0)
+		if (i < n && show_block_of(kv[i].key) < 0)
 			continue;
 		show_block(kv, start, i);
 		if (i < n)
-			printf("\npeer: %s\n", kv[i].val);
+			printf("\n%s: %s\n", kv[i].key, kv[i].val);
 		start = i;
 	}
 }

@@ -26,6 +26,8 @@ static const struct v6ext_cmd v6ext_cmds[] = {
 	{ "show", cli_show, "Shows the daemon's peers, sessions, traffic and drops" },
 	{ "leases", cli_leases, "Lists the DHCPv6 leases v6extd holds, per site" },
 	{ "peer", cli_peer, "peer add NAME PUBKEY [SUB-PREFIX] | peer remove NAME: changes v6extd's peers at run time" },
+	{ "forward", cli_forward, "forward add SITE tcp|udp PORT [IPV6]:PORT | forward remove SITE tcp|udp PORT:"
+	    " forwards a port of the VPS's public IPv4 to a site host at run time" },
 	{ "reload", cli_reload, "Makes v6extd read its configuration again (as SIGHUP does)" },
 	{ "genkey", cli_genkey, "Generates a new private key and writes it to stdout" },
 	{ "pubkey", cli_pubkey, "Reads a private key from stdin and writes its public key to stdout" },

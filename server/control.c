@@ -17,8 +17,10 @@
 #include "peers.h"
 #include "site.h"
 #include "util.h"
+#include "xlat.h"
 
-/* reload, peer add NAME KEY SUB, peer remove NAME: each reply ends with
+/* reload, peer add NAME KEY SUB, peer remove NAME, forward add SITE PROTO
+ * PORT [IPV6]:PORT, forward remove SITE PROTO PORT: each reply ends with
  * error=WHY on failure. */
 static int
 control_change(struct engine *e, const char *req, struct evbuffer *out)
@@ -36,18 +38,26 @@ control_change(struct engine *e, const char *req, struct evbuffer *out)
 		rc = peers_reload(e, err, sizeof(err)) == 0 ? 0 : EINVAL;
 		if (rc == 0)
 			evbuffer_add_printf(out, "result=reloaded %s: %zu peers\n", e->conf_path, e->conf.n_peers);
-	} else if (n == 5 && strcmp(w[1], "add") == 0) {
+	} else if (n == 6 && strcmp(w[0], "forward") == 0 && strcmp(w[1], "add") == 0) {
+		char text[CTL_REQUEST_MAX];
+
+		snprintf(text, sizeof(text), "%s %s %s", w[3], w[4], w[5]);
+		rc = xlat_forward_add(e, w[2], text, out, err, sizeof(err)) == 0 ? 0 : EINVAL;
+	} else if (n == 5 && strcmp(w[0], "forward") == 0 && strcmp(w[1], "remove") == 0) {
+		rc = xlat_forward_remove(e, w[2], w[3], w[4], out, err, sizeof(err)) == 0 ? 0 : EINVAL;
+	} else if (n == 5 && strcmp(w[0], "peer") == 0 && strcmp(w[1], "add") == 0) {
 		if ((rc = peers_add(e, w[2], w[3], w[4], &s, err, sizeof(err))) == 0) {
 			key_to_base64(key, e->resp->pub);
 			prefix_format(&s->link.sub, pb, sizeof(pb));
 			evbuffer_add_printf(out, "peer=%s\nsub_prefix=%s\ntap=%s\nserver_public_key=%s\n"
 			    "listen_port=%u\n", s->conf.name, pb, s->conf.tap, key, e->conf.listen_port);
 		}
-	} else if (n == 3 && strcmp(w[1], "remove") == 0) {
+	} else if (n == 3 && strcmp(w[0], "peer") == 0 && strcmp(w[1], "remove") == 0) {
 		if ((rc = peers_remove(e, w[2], err, sizeof(err))) == 0)
 			evbuffer_add_printf(out, "result=peer %s removed\n", w[2]);
 	} else {
-		snprintf(err, sizeof(err), "usage: reload | peer add NAME PUBKEY SUB-PREFIX | peer remove NAME");
+		snprintf(err, sizeof(err), "usage: reload | peer add NAME PUBKEY SUB-PREFIX | peer remove NAME |"
+		    " forward add SITE PROTO PORT [IPV6]:PORT | forward remove SITE PROTO PORT");
 		rc = EINVAL;
 	}
 	if (rc != 0) {
@@ -124,8 +134,10 @@ control_show(struct engine *e, struct evbuffer *out)
 	evbuffer_add_printf(out, "cookie_replies=%llu\n", (unsigned long long)e->cookies_sent);
 	ctl_add_offload(out, e->dp.offload, &e->dp.rx, &e->dp.tx6, &e->dp.tx4, &e->dp.tap_out);
 	ctl_add_drops(out, &e->st);
+	xlat_show(e->xlat, out);
 	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
 		control_show_site(e, s, out, now);
+	xlat_show_entries(e->xlat, out);
 	return 0;
 }
 
@@ -138,7 +150,7 @@ control_handle(void *ctx, const char *req, struct evbuffer *out)
 		return control_show(e, out);
 	if (strcmp(req, "leases") == 0)
 		return control_leases(e, out);
-	if (strcmp(req, "reload") == 0 || strncmp(req, "peer ", 5) == 0)
+	if (strcmp(req, "reload") == 0 || strncmp(req, "peer ", 5) == 0 || strncmp(req, "forward ", 8) == 0)
 		return control_change(e, req, out);
 	return EINVAL;
 }

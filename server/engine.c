@@ -33,6 +33,7 @@
 #include "sandbox.h"
 #include "site.h"
 #include "util.h"
+#include "xlat.h"
 
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
 #define ENGINE_RX_BUFS 2
@@ -206,6 +207,7 @@ engine_tick(evutil_socket_t fd, short what, void *arg)
 	for (struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
 		site_tick(s, now);
 	ndproxy_tick(e->proxy, now);
+	xlat_tick(e->xlat, now);
 	if (now >= e->next_expire_ms) {
 		e->next_expire_ms = now + LEASE_SWEEP_MS;
 		if (lease_expire(&e->leases, (uint64_t)time(NULL)) != 0)
@@ -385,6 +387,13 @@ engine_load_state(struct engine *e)
 	state_register(&e->state, PRIV_FILE_SUBPREFIXES, engine_build_alloc, &e->alloc);
 	state_register(&e->state, PRIV_FILE_LEASES, engine_build_leases, &e->leases);
 	state_register(&e->state, PRIV_FILE_TIMESTAMPS, engine_build_stamps, e);
+	/* the run-time forwards: only a running translator keeps them */
+	if (e->xlat != NULL) {
+		state_register(&e->state, PRIV_FILE_FORWARDS, xlat_build_state, e->xlat);
+		if (state_load(&e->state, PRIV_FILE_FORWARDS, FORWARDS_FILE_MAX, xlat_parse_state, e->xlat,
+		    err, sizeof(err)) != 0)
+			fatalx("%s", err);
+	}
 	if (state_load(&e->state, PRIV_FILE_SUBPREFIXES, ALLOC_FILE_MAX, engine_parse_alloc,
 	    &e->alloc, err, sizeof(err)) != 0 ||
 	    state_load(&e->state, PRIV_FILE_LEASES, LEASE_FILE_MAX, engine_parse_leases,
@@ -418,6 +427,7 @@ engine_stop(struct engine *e)
 		site_close(s, false);
 	}
 	ndproxy_close(e->proxy);
+	xlat_close(e->xlat);
 	metrics_close(e->metrics);
 	ctl_close(e->ctl);
 	tunnel_responder_wipe(e->resp);
@@ -461,12 +471,17 @@ engine_main(struct engine_start *start)
 	    hsqueue_init(&e->hsq) != 0 || ratelimit_init(&e->rl) != 0)
 		fatalx("out of memory");
 	engine_read_key(e);
+	if (start->nat64 >= 0) {
+		if ((e->xlat = xlat_open(e, start->nat64, &start->public4, err, sizeof(err))) == NULL)
+			fatalx("%s", err);
+		e->nat64 = &e->xlat->nat64;
+	}
 	alloc_init(&e->alloc, e->conf.sub_prefix_len);
 	leases_init(&e->leases);
 	stamps_init(&e->stamps);
 	dhcp6_server_duid(e->resp->pub, e->duid);
 	engine_load_state(e);
-	if (peers_start(e, err, sizeof(err)) != 0)
+	if (peers_start(e, err, sizeof(err)) != 0 || (e->xlat != NULL && xlat_start(e, err, sizeof(err)) != 0))
 		fatalx("%s", err);
 	if (start->packet >= 0 && (e->proxy = ndproxy_open(e, start->packet, err, sizeof(err))) == NULL)
 		fatalx("%s", err);

@@ -10,6 +10,7 @@
 #ifndef V6EXT_ENGINE_H
 #define V6EXT_ENGINE_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -36,6 +37,8 @@ struct engine_start {
 	int monitor;                    /* netlink: upstream's link and address events */
 	int control;                    /* the control socket, listening */
 	int metrics;                    /* metrics-listen, listening, or -1 */
+	int nat64;                      /* the translator's TUN, or -1 (xlatdev.h) */
+	struct in_addr public4;         /* its public address */
 };
 
 /* The engine process: never returns. */

@@ -29,6 +29,7 @@
 struct ctl;
 struct ndproxy;
 struct metrics;
+struct xlat;
 
 struct engine {
 	const char *conf_path;
@@ -53,6 +54,8 @@ struct engine {
 	int monitor;                    /* netlink socket for upstream's events */
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
 	struct metrics *metrics;        /* NULL without metrics-listen */
+	struct xlat *xlat;              /* the translator, NULL when none runs */
+	const struct prefix *nat64;     /* its prefix, for the RAs; NULL likewise */
 	struct leases leases;           /* DHCPv6 bindings of every site */
 	struct stamps stamps;           /* every peer's greatest handshake timestamp */
 	uint8_t duid[DHCP6_SERVER_DUID_LEN];

@@ -39,6 +39,7 @@
 #include "engine_data.h"
 #include "site.h"
 #include "util.h"
+#include "xlat.h"
 
 #define METRICS_CONNS_MAX       16      /* connections at once; the oldest goes for a new one */
 #define METRICS_HEADERS_MAX     8192    /* request line and headers, bytes */
@@ -65,6 +66,40 @@ static void
 metrics_family(struct evbuffer *b, const char *name, const char *type, const char *help)
 {
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The translator: its packets and drops by reason, each forward's traffic. */
+static void
+metrics_xlat(struct evbuffer *b, const struct xlat *x)
+{
+	static const char *const dir[2] = { "in", "out" };
+	char text[CONF_FORWARD_TEXT];
+
+	metrics_family(b, "v6ext_nat64_packets_total", "counter",
+	    "Packets translated: in = IPv4 to the sites, out = from the sites to IPv4.");
+	evbuffer_add_printf(b, "v6ext_nat64_packets_total{direction=\"in\"} %llu\n"
+	    "v6ext_nat64_packets_total{direction=\"out\"} %llu\n",
+	    (unsigned long long)x->siit.packets_4to6, (unsigned long long)x->siit.packets_6to4);
+	metrics_family(b, "v6ext_nat64_drops_total", "counter", "Packets the translator dropped, by reason.");
+	for (int d = 1; d < SIIT_DROP_MAX; d++)
+		evbuffer_add_printf(b, "v6ext_nat64_drops_total{reason=\"%s\"} %llu\n",
+		    siit_drop_name((enum siit_drop)d), (unsigned long long)x->siit.drops[d]);
+	metrics_family(b, "v6ext_forward_packets_total", "counter", "Packets through each forward, by direction.");
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < x->fw.n; i++) {
+			conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
+			evbuffer_add_printf(b, "v6ext_forward_packets_total{peer=\"%s\",forward=\"%s\",direction=\"%s\"} %llu\n",
+			    x->fw.v[i].f.peer, text, dir[k],
+			    (unsigned long long)(k ? x->fw.v[i].packets_out : x->fw.v[i].packets_in));
+		}
+	metrics_family(b, "v6ext_forward_bytes_total", "counter", "Bytes through each forward, by direction.");
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < x->fw.n; i++) {
+			conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
+			evbuffer_add_printf(b, "v6ext_forward_bytes_total{peer=\"%s\",forward=\"%s\",direction=\"%s\"} %llu\n",
+			    x->fw.v[i].f.peer, text, dir[k],
+			    (unsigned long long)(k ? x->fw.v[i].bytes_out : x->fw.v[i].bytes_in));
+		}
 }
 
 /* One sample per site of a per-site value. */
@@ -159,6 +194,8 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 			evbuffer_add_printf(b, "v6ext_peer_drops_total{peer=\"%s\",reason=\"%s\"} %llu\n", s->conf.name,
 			    dhcp6_drop_name((enum dhcp6_drop)d), (unsigned long long)s->dhcp6_drops[d]);
 	}
+	if (e->xlat != NULL)
+		metrics_xlat(b, e->xlat);
 }
 
 /* Send body b with its type. RFC 9110 9.3.2: the answer to HEAD has the

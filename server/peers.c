@@ -17,6 +17,7 @@
 #include "peers.h"
 #include "priv.h"
 #include "site.h"
+#include "xlat.h"
 
 #define USED_MAX       PRIV_ADDRS_MAX
 
@@ -239,6 +240,16 @@ peers_reload(struct engine *e, char *err, size_t errlen)
 			log_warnx("peer %s: cannot start: %s", nc.peers[i].name, why);
 	}
 	free(idx);
+	/* the forwards last: they are checked against the sites as they are now */
+	if (xlat_reload(e, &nc, err, errlen) != 0) {
+		char why[CONF_ERR_LEN];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "the peers are reloaded, the forwards are not: %s", why);
+		conf_server_free(&e->conf);
+		e->conf = nc;
+		return -1;
+	}
 	conf_server_free(&e->conf);
 	e->conf = nc;
 	log_info("reloaded %s: %zu peers", e->conf_path, nc.n_peers);
@@ -393,6 +404,7 @@ peers_remove(struct engine *e, const char *name, char *err, size_t errlen)
 		return EIO;
 	}
 	site_close(s, true);
+	xlat_site_removed(e, name);
 	*p = e->conf.peers[--e->conf.n_peers];
 	return 0;
 }

@@ -232,3 +232,31 @@ priv_conf_read(struct priv *p, char *err, size_t errlen)
 	req.type = PRIV_CONF_READ;
 	return priv_call_fd(p, &req, err, errlen);
 }
+
+int
+priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *err, size_t errlen)
+{
+	/* static: the forwards make these two the largest messages */
+	static struct privmsg req, reply;
+	int fd;
+
+	memset(&req, 0, offsetof(struct privmsg, addrs));
+	req.type = PRIV_NAT64_RULES;
+	if (n > PRIV_DNAT_MAX) {
+		snprintf(err, errlen, "%zu forwards: at most %d", n, PRIV_DNAT_MAX);
+		return -1;
+	}
+	req.n_dnat = n;
+	memcpy(req.dnat, d, n * sizeof(*d));
+	if (priv_call(p, &req, -1, &reply, &fd) != 0) {
+		snprintf(err, errlen, "parent: %s", strerror(errno));
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (reply.err != 0) {
+		snprintf(err, errlen, "%s", reply.text[0] ? reply.text : strerror(reply.err));
+		return -1;
+	}
+	return 0;
+}

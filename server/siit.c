@@ -21,11 +21,11 @@ static const char *const siit_drop_names[SIIT_DROP_MAX] = {
 	[SIIT_DROP_HEADER] = "header",
 	[SIIT_DROP_OPTIONS] = "options",
 	[SIIT_DROP_SOURCE] = "source",
-	[SIIT_DROP_NO_MAPPING] = "no-mapping",
+	[SIIT_DROP_NO_MAPPING] = "no_mapping",
 	[SIIT_DROP_HAIRPIN] = "hairpin",
 	[SIIT_DROP_ICMP] = "icmp",
 	[SIIT_DROP_FRAGMENT] = "fragment",
-	[SIIT_DROP_TOO_BIG] = "too-big",
+	[SIIT_DROP_TOO_BIG] = "too_big",
 	[SIIT_DROP_TTL] = "ttl",
 };
 

@@ -71,7 +71,7 @@ enum siit_drop {
 	SIIT_DROP_MAX
 };
 
-const char *siit_drop_name(enum siit_drop d);   /* "truncated", "no-mapping"... */
+const char *siit_drop_name(enum siit_drop d);   /* "truncated", "no_mapping"...: show keys */
 
 struct siit_conf {
 	uint8_t prefix96[12];           /* nat64-prefix, RFC 6052 /96 */

@@ -116,7 +116,8 @@ static void
 site_send_ra(struct site *s, const struct in6_addr *dst, const uint8_t *dst_mac, bool withdraw, uint64_t now)
 {
 	const struct conf_server *c = &s->e->conf;
-	struct ra_conf rc = { .mtu = c->mtu, .managed = c->dhcpv6, .dns = c->dns, .n_dns = c->n_dns };
+	struct ra_conf rc = { .mtu = c->mtu, .managed = c->dhcpv6, .dns = c->dns, .n_dns = c->n_dns,
+	    .nat64 = s->e->nat64 };
 	uint8_t frame[NDP_FRAME_MAX];
 	size_t len;
 

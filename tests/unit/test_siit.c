@@ -296,8 +296,8 @@ test_embed(void **state)
 	assert_true(siit_extract(pfx, &v6, &back));
 	assert_int_equal(back.s_addr, v4.s_addr);
 	assert_false(siit_extract(pfx, &other, &back));
-	assert_string_equal(siit_drop_name(SIIT_DROP_NO_MAPPING), "no-mapping");
-	assert_string_equal(siit_drop_name(SIIT_DROP_TOO_BIG), "too-big");
+	assert_string_equal(siit_drop_name(SIIT_DROP_NO_MAPPING), "no_mapping");
+	assert_string_equal(siit_drop_name(SIIT_DROP_TOO_BIG), "too_big");
 	assert_string_equal(siit_drop_name(SIIT_DROP_TRUNCATED), "truncated");
 }
 

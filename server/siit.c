@@ -554,13 +554,17 @@ siit_do_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint64_t now, struc
 	/* RFC 7915 5.1.1: a fragment keeps its place and the low 16 bits of
 	 * its Identification, DF clear. 5.1: otherwise DF only above 1260
 	 * bytes (what a 1280 IPv6 link carries translated), so smaller ones
-	 * may still be fragmented by IPv4 routers; an Identification of ours */
+	 * may still be fragmented by IPv4 routers; an Identification of ours.
+	 * A packet larger than the sites' MTU cannot have left its host
+	 * whole: it came in fragments that the kernel's connection tracking
+	 * put together before the TUN, so it is treated as the fragments
+	 * were (DF clear) and the IPv4 side may cut it again. */
 	if (v.frag) {
 		id = (uint16_t)v.id;
 		flags_off = (uint16_t)((v.mf ? 0x2000 : 0) | v.off / 8);
 	} else {
 		id = s->ip_id++;
-		flags_off = tot > 1260 ? 0x4000 : 0;
+		flags_off = tot > 1260 && len <= s->c.mtu6 ? 0x4000 : 0;
 	}
 	o = out->buf;
 	siit_write4(o, v.tc, (uint16_t)tot, id, flags_off, v.hlim, proto, &e->v4, &dst4);

@@ -130,7 +130,7 @@ xlatdev_setup(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c
 	    sysctl_ipv6_set(XLATDEV_NAME, "addr_gen_mode", 1, err, errlen) != 0 ||
 	    sysctl_ipv4_set(XLATDEV_NAME, "accept_local", 1, err, errlen) != 0 ||
 	    sysctl_ipv4_set(XLATDEV_NAME, "rp_filter", 0, err, errlen) != 0 ||
-	    nl_link_set(nl, XLATDEV_NAME, true, 0, NULL, err, errlen) != 0)
+	    nl_link_set(nl, XLATDEV_NAME, true, XLATDEV_MTU, NULL, err, errlen) != 0)
 		return -1;
 	if ((x->ifindex = nl_link_index(nl, XLATDEV_NAME)) == 0) {
 		snprintf(err, errlen, "%s: gone after it was made", XLATDEV_NAME);

@@ -21,6 +21,12 @@
 #include "nftrules.h"
 
 #define XLATDEV_NAME "v6ext-nat64"
+/* The largest: connection tracking reassembles fragments before the TUN,
+ * and the datagram must then reach the translator whole (were the kernel
+ * to cut it again, a fragmented ICMP message could not be translated: its
+ * ICMPv6 checksum covers the whole message). The translator cuts what it
+ * writes toward the sites to their MTU itself. */
+#define XLATDEV_MTU 65535
 
 struct nl_sock;
 

@@ -579,7 +579,13 @@ test_hostile6(void **state)
 	/* 8: an extension header past the payload */
 	len = mk6(bad, IPPROTO_HOPOPTS, HOST6, REMOTE6, hbh, 4, NULL, 0);
 	assert_int_equal(siit_6to4(&f->s, bad, len, f->now, &f->out), SIIT_DROP_TRUNCATED);
-	/* 9: ICMPv4 in IPv6 */
+	/* 9: headers cut short by the sender, the lengths consistent: a
+	 * 3-byte UDP header, a 10-byte TCP header */
+	len = pkt6(bad, IPPROTO_UDP, HOST6, REMOTE6, l4, 3);
+	assert_int_equal(siit_6to4(&f->s, bad, len, f->now, &f->out), SIIT_DROP_TRUNCATED);
+	len = pkt6(bad, IPPROTO_TCP, HOST6, REMOTE6, l4, 10);
+	assert_int_equal(siit_6to4(&f->s, bad, len, f->now, &f->out), SIIT_DROP_TRUNCATED);
+	/* 10: ICMPv4 in IPv6 */
 	len = pkt6(bad, IPPROTO_ICMP, HOST6, REMOTE6, l4, n);
 	assert_int_equal(siit_6to4(&f->s, bad, len, f->now, &f->out), SIIT_DROP_ICMP);
 	fix_free(f);
@@ -710,7 +716,7 @@ test_fragment_4to6(void **state)
 static void
 test_fragment_6to4(void **state)
 {
-	struct fix *f = fix_new(1280);
+	struct fix *f = fix_new(1380);
 	static uint8_t l4[1400], pkt[1500];
 	uint8_t fh[8] = { IPPROTO_UDP, 0, 0x05, 0xa9, 0x12, 0x34, 0x56, 0x78 };     /* offset 1448, M */
 	size_t n, len;
@@ -742,6 +748,14 @@ test_fragment_6to4(void **state)
 	len = pkt6(pkt, IPPROTO_UDP, HOST6, REMOTE6, l4, n);
 	assert_int_equal(siit_6to4(&f->s, pkt, len, f->now, &f->out), SIIT_OK);
 	assert_int_equal(g16(OUT(f, 0) + 6), 0x4000);
+	verify4(OUT(f, 0), f->out.len[0]);
+	/* larger than the sites' MTU: it came in fragments the kernel put
+	 * together, so it may be cut again (DF clear) */
+	n = mk_udp(l4, 1, 2, 1380 - 48 + 1);
+	len = pkt6(pkt, IPPROTO_UDP, HOST6, REMOTE6, l4, n);
+	assert_int_equal(len, 1381);
+	assert_int_equal(siit_6to4(&f->s, pkt, len, f->now, &f->out), SIIT_OK);
+	assert_int_equal(g16(OUT(f, 0) + 6), 0);
 	verify4(OUT(f, 0), f->out.len[0]);
 	/* ICMPv6 in fragments */
 	n = mk_echo(l4, 128, 16);

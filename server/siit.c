@@ -555,10 +555,10 @@ siit_do_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint64_t now, struc
 	 * its Identification, DF clear. 5.1: otherwise DF only above 1260
 	 * bytes (what a 1280 IPv6 link carries translated), so smaller ones
 	 * may still be fragmented by IPv4 routers; an Identification of ours.
-	 * A packet larger than the sites' MTU cannot have left its host
-	 * whole: it came in fragments that the kernel's connection tracking
-	 * put together before the TUN, so it is treated as the fragments
-	 * were (DF clear) and the IPv4 side may cut it again. */
+	 * A packet larger than the sites' MTU cannot have left a site whole
+	 * (connection tracking puts fragments together, and the kernel cuts
+	 * them again before the TUN, but nothing promises that): it is
+	 * treated as the fragments were, DF clear. */
 	if (v.frag) {
 		id = (uint16_t)v.id;
 		flags_off = (uint16_t)((v.mf ? 0x2000 : 0) | v.off / 8);

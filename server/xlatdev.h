@@ -21,11 +21,10 @@
 #include "nftrules.h"
 
 #define XLATDEV_NAME "v6ext-nat64"
-/* The largest: connection tracking reassembles fragments before the TUN,
- * and the datagram must then reach the translator whole (were the kernel
- * to cut it again, a fragmented ICMP message could not be translated: its
- * ICMPv6 checksum covers the whole message). The translator cuts what it
- * writes toward the sites to their MTU itself. */
+/* The largest: the translator, not the kernel, decides what is too big. It
+ * knows the sites' MTU, answers a DF packet with the MTU it needs (site MTU
+ * - 20) and cuts the others into fragments that fit; a smaller device MTU
+ * would have the kernel answer first, with its own figure. */
 #define XLATDEV_MTU 65535
 
 struct nl_sock;

@@ -185,6 +185,12 @@ xlatdev_open(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c,
 		close(*fd);
 		*fd = -1;
 		xlatdev_close(x, nl);
+		/* nobody asked for IPv4 reach by name: a VPS without nftables
+		 * still gets its IPv6 service */
+		if (c->public_ipv4_mode == CONF_IPV4_AUTO && c->n_forwards == 0 && c->n_maps == 0) {
+			log_warnx("no IPv4 reach (public-ipv4 = auto): %s", err);
+			return 0;
+		}
 		return -1;
 	}
 	inet_ntop(AF_INET, &x->public4, pub, sizeof(pub));

@@ -41,7 +41,8 @@ struct xlatdev {
 
 /* Start-up, before capabilities are dropped (nft may load modules). With
  * public-ipv4 = off, or auto and no IPv4 on upstream (logged), x->on is
- * false and *fd -1. Else the device is up with its routes and an empty
+ * false and *fd -1; likewise when the set-up fails (nft missing...) with
+ * public-ipv4 = auto and no forward or map configured (logged). Else the device is up with its routes and an empty
  * table (no forwards yet: the engine sends them) and *fd is the TUN. -1
  * with why in err. */
 int xlatdev_open(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c, int upstream_index,

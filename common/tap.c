@@ -37,10 +37,30 @@ tap_open_flags(const char *name, short flags)
 	return fd;
 }
 
-int
-tap_open_tun(const char *name)
+/* The virtio_net_hdr and the offloads a device with one takes: partial
+ * checksums (completed by the reader) and whole TCP bursts; not UDP (USO):
+ * nothing gains from cutting it here rather than in the kernel. */
+static int
+tap_offload_set(int fd)
 {
-	return tap_open_flags(name, IFF_TUN | IFF_NO_PI);
+	int hdrsz = (int)GSO_HDR_LEN;
+
+	return ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0 ? -1 : 0;
+}
+
+int
+tap_open_tun(const char *name, bool *offload)
+{
+	int fd = tap_open_flags(name, (short)(IFF_TUN | IFF_NO_PI | (*offload ? IFF_VNET_HDR : 0)));
+
+	if (fd >= 0 && *offload && tap_offload_set(fd) != 0) {
+		/* a kernel without them: the same device, plain packets */
+		close(fd);
+		*offload = false;
+		return tap_open_tun(name, offload);
+	}
+	return fd;
 }
 
 int
@@ -51,13 +71,8 @@ tap_open(const char *name, bool *offload)
 	if (fd < 0)
 		return -1;
 	if (*offload) {
-		int hdrsz = (int)GSO_HDR_LEN;
-		/* CSUM: partial checksums (completed in gso_seg); TSO4/6: whole
-		 * bursts of TCP in one frame. UDP (USO) is not taken: a tunnel
-		 * gains nothing from cutting it here rather than in the kernel */
-		unsigned flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-
-		if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0 || ioctl(fd, TUNSETOFFLOAD, flags) < 0) {
+		/* partial checksums are completed in gso_seg */
+		if (tap_offload_set(fd) != 0) {
 			/* a kernel without them: the same tap, plain frames */
 			(void)ioctl(fd, TUNSETOFFLOAD, 0);
 			close(fd);

@@ -16,9 +16,11 @@
  * to 64 KB: see gso.h); *offload says whether the kernel agreed. */
 int tap_open(const char *name, bool *offload);
 /* Create (or attach to) the TUN device NAME (IFF_TUN | IFF_NO_PI: bare IPv4
- * and IPv6 packets, the version nibble tells which), non-blocking. The fd,
- * or -1 with errno set. */
-int tap_open_tun(const char *name);
+ * and IPv6 packets, the version nibble tells which), non-blocking. With
+ * *offload, a virtio_net_hdr comes before every packet both ways and the
+ * device takes TCP bursts (TSO4, TSO6) and checksums left to it; *offload
+ * says whether the kernel agreed. The fd, or -1 with errno set. */
+int tap_open_tun(const char *name, bool *offload);
 /* One frame to a tap, behind an empty virtio_net_hdr when it has one. */
 ssize_t tap_write(int fd, bool offload, const uint8_t *frame, size_t len);
 

@@ -472,7 +472,7 @@ engine_main(struct engine_start *start)
 		fatalx("out of memory");
 	engine_read_key(e);
 	if (start->nat64 >= 0) {
-		if ((e->xlat = xlat_open(e, start->nat64, &start->public4, err, sizeof(err))) == NULL)
+		if ((e->xlat = xlat_open(e, start->nat64, start->nat64_offload, &start->public4, err, sizeof(err))) == NULL)
 			fatalx("%s", err);
 		e->nat64 = &e->xlat->nat64;
 	}

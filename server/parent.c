@@ -572,10 +572,12 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	p->conf_path = conf_path;
 	p->conf = *conf;
 	p->sock = -1;
+	st.nat64_offload = transport_offload_enabled();
 	if ((p->nl = nl_open(err, sizeof(err))) == NULL || parent_upstream(p, err, sizeof(err)) != 0 ||
 	    statedir_open(&p->state, p->conf.state_dir, p->conf.sub_prefix_len, err, sizeof(err)) != 0 ||
 	    parent_used(p, err, sizeof(err)) != 0 ||
-	    xlatdev_open(&p->xlat, p->nl, &p->conf, p->upstream_index, &st.nat64, err, sizeof(err)) != 0)
+	    xlatdev_open(&p->xlat, p->nl, &p->conf, p->upstream_index, &st.nat64, &st.nat64_offload, err,
+	    sizeof(err)) != 0)
 		fatalx("%s", err);
 	st.public4 = p->xlat.public4;
 	if (strcmp(p->conf.user, "root") == 0) {

@@ -109,6 +109,28 @@ void siit_init(struct siit *s, const struct siit_conf *c, struct eam *map);
 enum siit_drop siit_4to6(struct siit *s, const uint8_t *pkt, size_t len, uint64_t now, struct siit_out *out);
 enum siit_drop siit_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint64_t now, struct siit_out *out);
 
+/* A TCP burst the kernel hands over as one packet (the TUN's TSO: virtio
+ * 1.1 5.1.6.2): its headers are translated as one segment's would be, its
+ * payload is left as it is, and the kernel cuts it into segments on the
+ * other side. In: the packet (IP header first) and the payload bytes per
+ * segment; out: one packet in out, and what its virtio_net_hdr must say:
+ * the new headers' length and segment size (cut to fit the sites' MTU
+ * going to them). The TCP checksum is left as the kernel wants a burst's:
+ * the pseudo-header sum, the rest to be added (NEEDS_CSUM at the TCP
+ * header, offset 16). Counted like any packet. */
+struct siit_gso {
+	uint16_t hdr_len;               /* IP + TCP headers of the result */
+	uint16_t size;                  /* payload bytes per segment */
+};
+enum siit_drop siit_gso_4to6(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uint64_t now,
+    struct siit_out *out, struct siit_gso *g);
+enum siit_drop siit_gso_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uint64_t now,
+    struct siit_out *out, struct siit_gso *g);
+/* A checksum left for the device (NEEDS_CSUM: csum_start, csum_offset
+ * from the packet's start) completed, so the packet is an ordinary one.
+ * False when the offsets lie outside it. */
+bool siit_csum_complete(uint8_t *pkt, size_t len, size_t start, size_t offset);
+
 /* RFC 6052 2.2 for a /96: the IPv6 address of v4 under prefix96, and
  * back (false when v6 is not under it). */
 void siit_embed(const uint8_t prefix96[12], const struct in_addr *v4, struct in6_addr *v6);

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <event2/event.h>
+
+#include "gso.h"
 
 #include "engine_data.h"
 #include "log.h"
@@ -17,21 +20,22 @@
 #include "util.h"
 #include "xlat.h"
 
-#define XLAT_PACKET_MAX 65536
+#define XLAT_PACKET_MAX 65536           /* the device's MTU, and a burst */
 
 struct xlat *
-xlat_open(struct engine *e, int fd, const struct in_addr *public4, char *err, size_t errlen)
+xlat_open(struct engine *e, int fd, bool offload, const struct in_addr *public4, char *err, size_t errlen)
 {
 	struct xlat *x = calloc(1, sizeof(*x));
 	struct siit_conf sc = { .sites = e->prefix, .public4 = *public4, .mtu6 = e->conf.mtu };
 
-	if (x == NULL || (x->in = malloc(XLAT_PACKET_MAX)) == NULL ||
+	if (x == NULL || (x->in = malloc(GSO_HDR_LEN + XLAT_PACKET_MAX)) == NULL ||
 	    (x->out.buf = malloc(SIIT_OUT_BYTES)) == NULL ||
 	    eam_init(&x->map, ntohl(e->conf.ipv4_pool.s_addr), e->conf.ipv4_pool_len) != 0) {
 		snprintf(err, errlen, "translator: out of memory");
 		goto fail;
 	}
 	x->fd = fd;
+	x->offload = offload;
 	x->out.cap = SIIT_OUT_BYTES;
 	x->nat64 = e->conf.nat64_prefix;
 	forwards_init(&x->fw);
@@ -94,44 +98,117 @@ xlat_forward_of(struct xlat *x, const uint8_t *ip, size_t len, bool dst)
 	return NULL;
 }
 
+/* One packet out, behind a virtio_net_hdr when the device has them. */
+static void
+xlat_write(struct xlat *x, const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len)
+{
+	static const struct virtio_net_hdr none;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(h != NULL ? h : &none), .iov_len = GSO_HDR_LEN },
+		{ .iov_base = (void *)pkt, .iov_len = len },
+	};
+
+	if (writev(x->fd, x->offload ? iov : iov + 1, x->offload ? 2 : 1) !=
+	    (ssize_t)(len + (x->offload ? GSO_HDR_LEN : 0)))
+		x->write_fail++;
+}
+
+/* A TCP burst (the device's TSO): translated whole, into x->out, with the
+ * virtio_net_hdr it leaves behind in *h. */
+static enum siit_drop
+xlat_burst(struct xlat *x, const struct virtio_net_hdr *in, uint8_t *pkt, size_t len, uint64_t now,
+    struct virtio_net_hdr *h)
+{
+	unsigned type = in->gso_type & (unsigned)~VIRTIO_NET_HDR_GSO_ECN;
+	bool v4 = (pkt[0] >> 4) == 4;
+	struct siit_gso g;
+	enum siit_drop d;
+
+	if (type != (v4 ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6)) {
+		x->siit.drops[SIIT_DROP_HEADER]++;
+		return SIIT_DROP_HEADER;
+	}
+	d = v4 ? siit_gso_4to6(&x->siit, pkt, len, in->gso_size, now, &x->out, &g) :
+	    siit_gso_6to4(&x->siit, pkt, len, in->gso_size, now, &x->out, &g);
+	if (d != SIIT_OK)
+		return d;
+	/* the TCP checksum: the kernel adds each segment's to the
+	 * pseudo-header sum siit left in the field */
+	*h = (struct virtio_net_hdr){ .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_offset = 16,
+	    .gso_type = (uint8_t)((v4 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4) |
+	    (in->gso_type & VIRTIO_NET_HDR_GSO_ECN)),
+	    .hdr_len = g.hdr_len, .gso_size = g.size, .csum_start = v4 ? 40 : 20 };
+	return SIIT_OK;
+}
+
 static void
 xlat_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct xlat *x = arg;
+	size_t hl = x->offload ? GSO_HDR_LEN : 0;
 
 	(void)what;
 	for (int i = 0; i < XLAT_BATCH; i++) {
-		ssize_t n = read(fd, x->in, XLAT_PACKET_MAX);
+		ssize_t n = read(fd, x->in, hl + XLAT_PACKET_MAX);
 		uint64_t now = util_now_ms();
+		struct virtio_net_hdr h = { 0 }, burst;
+		bool is_burst = false;
+		uint8_t *pkt = x->in + hl;
+		size_t len;
 		enum siit_drop d;
 		struct forward *f;
 
 		if (n <= 0)
 			break;          /* EAGAIN: drained */
+		if ((size_t)n <= hl) {
+			x->siit.drops[SIIT_DROP_TRUNCATED]++;
+			continue;
+		}
+		len = (size_t)n - hl;
 		x->out.n = 0;
-		switch (x->in[0] >> 4) {
-		case 4:
-			d = siit_4to6(&x->siit, x->in, (size_t)n, now, &x->out);
-			if (d == SIIT_OK && (f = xlat_forward_of(x, x->in, (size_t)n, true)) != NULL) {
-				f->packets_in++;
-				f->bytes_in += (uint64_t)n;
+		if (hl != 0) {
+			memcpy(&h, x->in, GSO_HDR_LEN);
+			if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+				d = xlat_burst(x, &h, pkt, len, now, &burst);
+				is_burst = d == SIIT_OK;
+				goto counted;
 			}
+			/* a checksum left to the device: done here, then the
+			 * packet is an ordinary one */
+			if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+			    !siit_csum_complete(pkt, len, h.csum_start, h.csum_offset)) {
+				x->siit.drops[SIIT_DROP_HEADER]++;
+				continue;
+			}
+		}
+		switch (pkt[0] >> 4) {
+		case 4:
+			d = siit_4to6(&x->siit, pkt, len, now, &x->out);
 			break;
 		case 6:
-			d = siit_6to4(&x->siit, x->in, (size_t)n, now, &x->out);
-			if (d == SIIT_OK && x->out.n > 0 &&
-			    (f = xlat_forward_of(x, x->out.buf + x->out.off[0], x->out.len[0], false)) != NULL) {
-				f->packets_out++;
-				f->bytes_out += (uint64_t)n;
-			}
+			d = siit_6to4(&x->siit, pkt, len, now, &x->out);
 			break;
 		default:
 			x->siit.drops[SIIT_DROP_HEADER]++;
 			continue;
 		}
+counted:
+		if (d == SIIT_OK) {
+			bool in = (pkt[0] >> 4) == 4;
+
+			/* what came in names the forward; what goes out, the other way */
+			f = in ? xlat_forward_of(x, pkt, len, true) :
+			    x->out.n > 0 ? xlat_forward_of(x, x->out.buf + x->out.off[0], x->out.len[0], false) : NULL;
+			if (f != NULL && in) {
+				f->packets_in++;
+				f->bytes_in += len;
+			} else if (f != NULL) {
+				f->packets_out++;
+				f->bytes_out += len;
+			}
+		}
 		for (size_t k = 0; k < x->out.n; k++)
-			if (write(fd, x->out.buf + x->out.off[k], x->out.len[k]) != (ssize_t)x->out.len[k])
-				x->write_fail++;
+			xlat_write(x, is_burst && k == 0 ? &burst : NULL, x->out.buf + x->out.off[k], x->out.len[k]);
 	}
 }
 

@@ -8,6 +8,7 @@
 #define V6EXT_XLAT_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct engine;
 
 struct xlat {
 	int fd;
+	bool offload;                   /* a virtio_net_hdr before each packet: TSO, partial checksums */
 	struct event *ev;
 	struct eam map;
 	struct siit siit;
@@ -34,9 +36,11 @@ struct xlat {
 	uint64_t write_fail;
 };
 
-/* The translator on fd (the parent's TUN; public4 its public address):
- * the map holds the ipv4-maps; no forward yet. NULL with why in err. */
-struct xlat *xlat_open(struct engine *e, int fd, const struct in_addr *public4, char *err, size_t errlen);
+/* The translator on fd (the parent's TUN, with offloads or not; public4
+ * its public address): the map holds the ipv4-maps; no forward yet. NULL
+ * with why in err. */
+struct xlat *xlat_open(struct engine *e, int fd, bool offload, const struct in_addr *public4, char *err,
+    size_t errlen);
 void xlat_close(struct xlat *x);
 /* The forwards after the sites are open: the configuration's, then the
  * run-time ones of the state file (loaded into x->fw by xlat_load_state),

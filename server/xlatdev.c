@@ -150,7 +150,7 @@ xlatdev_setup(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c
 
 int
 xlatdev_open(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c, int upstream_index,
-    int *fd, char *err, size_t errlen)
+    int *fd, bool *offload, char *err, size_t errlen)
 {
 	char pub[INET_ADDRSTRLEN];
 	int found;
@@ -176,7 +176,7 @@ xlatdev_open(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c,
 		snprintf(err, errlen, "translator: out of memory");
 		return -1;
 	}
-	if ((*fd = tap_open_tun(XLATDEV_NAME)) < 0) {
+	if ((*fd = tap_open_tun(XLATDEV_NAME, offload)) < 0) {
 		snprintf(err, errlen, "%s: %s", XLATDEV_NAME, strerror(errno));
 		return -1;
 	}

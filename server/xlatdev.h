@@ -43,10 +43,11 @@ struct xlatdev {
  * public-ipv4 = off, or auto and no IPv4 on upstream (logged), x->on is
  * false and *fd -1; likewise when the set-up fails (nft missing...) with
  * public-ipv4 = auto and no forward or map configured (logged). Else the device is up with its routes and an empty
- * table (no forwards yet: the engine sends them) and *fd is the TUN. -1
+ * table (no forwards yet: the engine sends them) and *fd is the TUN, with
+ * offloads (TSO, partial checksums) if *offload asked and the kernel gave. -1
  * with why in err. */
 int xlatdev_open(struct xlatdev *x, struct nl_sock *nl, const struct conf_server *c, int upstream_index,
-    int *fd, char *err, size_t errlen);
+    int *fd, bool *offload, char *err, size_t errlen);
 /* Replace the table with one DNATing these forwards. -1 with nft's own
  * words in err. */
 int xlatdev_rules(struct xlatdev *x, const struct conf_server *c, const struct nftrules_dnat *d, size_t n,

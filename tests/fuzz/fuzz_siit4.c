@@ -3,7 +3,8 @@
  * payload length matches its size and fits the sites' MTU; a Fragmentation
  * Needed is a whole IPv4 packet of at most 576 bytes. Each IPv6 packet is
  * then turned round (source and destination swapped: the host's reply) and
- * translated back with siit_6to4, which must hold to the same rules. */
+ * translated back with siit_6to4, which must hold to the same rules. The
+ * input is also taken for a TCP burst (siit_gso_4to6). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,9 +20,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_siit *f = fuzz_siit_get();
 	enum siit_drop r;
 
+	struct siit_gso g;
+
 	r = siit_4to6(&f->s, data, size, f->now++, &f->out);
 	fuzz_siit_check6(f, r);
 	if (r == SIIT_OK)
 		fuzz_siit_reply(f, true);
+	/* the same bytes as a TCP burst of the device's TSO: one packet,
+	 * 20 bytes longer, segments that fit the sites */
+	if (siit_gso_4to6(&f->s, data, size, 1448, f->now, &f->out, &g) == SIIT_OK &&
+	    (f->out.n != 1 || f->out.len[0] != size + 20 || g.size == 0 || g.size > f->s.c.mtu6 - 60 ||
+	    g.hdr_len < 60 || g.hdr_len > f->out.len[0]))
+		abort();
 	return 0;
 }

@@ -17,9 +17,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_siit *f = fuzz_siit_get();
 	enum siit_drop r;
 
+	struct siit_gso g;
+
 	r = siit_6to4(&f->s, data, size, f->now++, &f->out);
 	fuzz_siit_check4(f, r);
 	if (r == SIIT_OK)
 		fuzz_siit_reply(f, false);
+	/* the same bytes as a TCP burst: one IPv4 packet, 20 bytes shorter */
+	if (siit_gso_6to4(&f->s, data, size, 1320, f->now, &f->out, &g) == SIIT_OK &&
+	    (f->out.n != 1 || f->out.len[0] + 20 != size || g.hdr_len < 40 || g.hdr_len > f->out.len[0]))
+		abort();
 	return 0;
 }

@@ -1006,6 +1006,79 @@ test_dynamic_round_trip(void **state)
 	fix_free(f);
 }
 
+/* A TCP burst of the device's TSO through siit_gso_*: one packet whose
+ * headers are a segment's translated and whose payload is as it was; the
+ * checksum field holds the pseudo-header sum, to which the kernel adds each
+ * segment's data (completed here as it would be); the segment size cut to
+ * the sites' MTU toward them. Anything but a whole TCP burst is refused. */
+static void
+test_gso(void **state)
+{
+	struct fix *f = fix_new(1380);
+	static uint8_t l4[20 + 20000], pkt[60 + 20000], c[60 + 20000];
+	size_t n = sizeof(l4), len;
+	struct siit_gso g;
+	struct in6_addr h6 = a6(HOST6), r6 = a6(REMOTE6);
+	const uint8_t *o;
+
+	(void)state;
+	memset(l4, 0, 20);
+	p16(l4, 40000);
+	p16(l4 + 2, 443);
+	l4[12] = 5 << 4;
+	l4[13] = 0x10;                          /* ACK */
+	for (size_t i = 20; i < n; i++)
+		l4[i] = (uint8_t)(i * 13);
+	/* in: IPv4 from the internet to the mapped host */
+	len = pkt4(pkt, IPPROTO_TCP, REMOTE4, MAP4, 0x4000, l4, n);
+	assert_int_equal(siit_gso_4to6(&f->s, pkt, len, 1448, f->now, &f->out, &g), SIIT_OK);
+	assert_int_equal(f->out.n, 1);
+	o = OUT(f, 0);
+	assert_int_equal(f->out.len[0], 40 + n);
+	assert_int_equal(g16(o + 4), n);
+	assert_int_equal(o[6], IPPROTO_TCP);
+	assert_memory_equal(o + 8, &r6, 16);
+	assert_memory_equal(o + 24, &h6, 16);
+	assert_memory_equal(o + 60, l4 + 20, n - 20);
+	assert_int_equal(g.hdr_len, 60);
+	assert_int_equal(g.size, 1380 - 60);    /* 1448 would not fit a site */
+	memcpy(c, o, 40 + n);
+	assert_true(siit_csum_complete(c, 40 + n, 40, 16));
+	verify6(c, 40 + n);
+	/* out: the host's burst to the client, with DF (its segments > 1260) */
+	len = pkt6(pkt, IPPROTO_TCP, HOST6, REMOTE6, l4, n);
+	assert_int_equal(siit_gso_6to4(&f->s, pkt, len, 1320, f->now, &f->out, &g), SIIT_OK);
+	o = OUT(f, 0);
+	assert_int_equal(f->out.len[0], 20 + n);
+	assert_int_equal(g16(o + 6) & 0x4000, 0x4000);
+	assert_a4(o + 12, MAP4);
+	assert_a4(o + 16, REMOTE4);
+	assert_int_equal(g.hdr_len, 40);
+	assert_int_equal(g.size, 1320);
+	memcpy(c, o, 20 + n);
+	assert_true(siit_csum_complete(c, 20 + n, 20, 16));
+	verify4(c, 20 + n);
+	assert_memory_equal(c + 40, l4 + 20, n - 20);
+	/* the burst's mapping rules are a segment's: a hairpin stays one */
+	len = pkt6(pkt, IPPROTO_TCP, HOST6, "64:ff9b::c000:0201", l4, n);
+	assert_int_equal(siit_gso_6to4(&f->s, pkt, len, 1320, f->now, &f->out, &g), SIIT_DROP_HAIRPIN);
+	/* not a TCP burst: UDP, a fragment, a length that disagrees, size 0 */
+	len = pkt4(pkt, IPPROTO_UDP, REMOTE4, MAP4, 0x4000, l4, 100);
+	assert_int_equal(siit_gso_4to6(&f->s, pkt, len, 1448, f->now, &f->out, &g), SIIT_DROP_HEADER);
+	len = pkt4(pkt, IPPROTO_TCP, REMOTE4, MAP4, 0x2000, l4, 100);
+	assert_int_equal(siit_gso_4to6(&f->s, pkt, len, 1448, f->now, &f->out, &g), SIIT_DROP_HEADER);
+	len = pkt4(pkt, IPPROTO_TCP, REMOTE4, MAP4, 0x4000, l4, 100);
+	assert_int_equal(siit_gso_4to6(&f->s, pkt, len - 1, 1448, f->now, &f->out, &g), SIIT_DROP_HEADER);
+	assert_int_equal(siit_gso_4to6(&f->s, pkt, len, 0, f->now, &f->out, &g), SIIT_DROP_HEADER);
+	for (size_t cut = 0; cut < 60; cut++)
+		assert_int_equal(siit_gso_4to6(&f->s, pkt, cut, 1448, f->now, &f->out, &g), SIIT_DROP_HEADER);
+	/* a checksum left to the device: offsets inside the packet only */
+	assert_false(siit_csum_complete(c, 10, 8, 1));
+	assert_false(siit_csum_complete(c, 10, 11, 0));
+	assert_true(siit_csum_complete(c, 10, 8, 0));
+	fix_free(f);
+}
+
 int
 main(void)
 {
@@ -1023,6 +1096,7 @@ main(void)
 		cmocka_unit_test(test_icmp_errors_4to6),
 		cmocka_unit_test(test_icmp_errors_6to4),
 		cmocka_unit_test(test_dynamic_round_trip),
+		cmocka_unit_test(test_gso),
 	};
 
 	if (sodium_init() < 0)

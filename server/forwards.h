@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "siit.h"
 
 #define FORWARDS_FILE     "forwards"
 #define FORWARDS_VERSION  1
@@ -30,6 +31,7 @@ struct forward {
 	                                 * in the translator's map (eam.h), once mapped */
 	uint64_t packets_in, bytes_in;  /* toward the host, as translated */
 	uint64_t packets_out, bytes_out;
+	uint64_t drops[SIIT_DROP_MAX];  /* the translator's drops of its packets, by reason */
 };
 
 struct forwards {

@@ -92,6 +92,14 @@ metrics_xlat(struct evbuffer *b, const struct xlat *x)
 			    x->fw.v[i].f.peer, text, dir[k],
 			    (unsigned long long)(k ? x->fw.v[i].packets_out : x->fw.v[i].packets_in));
 		}
+	metrics_family(b, "v6ext_forward_drops_total", "counter", "Packets of each forward the translator dropped, by reason.");
+	for (size_t i = 0; i < x->fw.n; i++) {
+		conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
+		for (int d = 1; d < SIIT_DROP_MAX; d++)
+			evbuffer_add_printf(b, "v6ext_forward_drops_total{peer=\"%s\",forward=\"%s\",reason=\"%s\"} %llu\n",
+			    x->fw.v[i].f.peer, text, siit_drop_name((enum siit_drop)d),
+			    (unsigned long long)x->fw.v[i].drops[d]);
+	}
 	metrics_family(b, "v6ext_forward_bytes_total", "counter", "Bytes through each forward, by direction.");
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < x->fw.n; i++) {

@@ -141,6 +141,25 @@ xlat_burst(struct xlat *x, const struct virtio_net_hdr *in, uint8_t *pkt, size_t
 	return SIIT_OK;
 }
 
+/* The forward a packet from a site belongs to: TCP or UDP right after the
+ * IPv6 header, from a forward's host and port. NULL otherwise. */
+static struct forward *
+xlat_forward_from(struct xlat *x, const uint8_t *ip, size_t len)
+{
+	uint16_t port;
+
+	if (len < 40 + 4 || (ip[0] >> 4) != 6 || (ip[6] != IPPROTO_TCP && ip[6] != IPPROTO_UDP))
+		return NULL;
+	port = (uint16_t)(ip[40] << 8 | ip[41]);
+	for (size_t i = 0; i < x->fw.n; i++) {
+		struct forward *f = &x->fw.v[i];
+
+		if (f->f.to_port == port && f->f.proto == ip[6] && memcmp(&f->f.addr, ip + 8, 16) == 0)
+			return f;
+	}
+	return NULL;
+}
+
 static void
 xlat_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -206,6 +225,9 @@ counted:
 				f->packets_out++;
 				f->bytes_out += len;
 			}
+		} else if ((f = (pkt[0] >> 4) == 4 ? xlat_forward_of(x, pkt, len, true) :
+		    xlat_forward_from(x, pkt, len)) != NULL) {
+			f->drops[d]++;
 		}
 		for (size_t k = 0; k < x->out.n; k++)
 			xlat_write(x, is_burst && k == 0 ? &burst : NULL, x->out.buf + x->out.off[k], x->out.len[k]);
@@ -305,6 +327,7 @@ xlat_replace(struct engine *e, struct forwards *fw, char *err, size_t errlen)
 			n->bytes_in = o->bytes_in;
 			n->packets_out = o->packets_out;
 			n->bytes_out = o->bytes_out;
+			memcpy(n->drops, o->drops, sizeof(n->drops));
 		}
 	}
 	xlat_unmap_all(x, &x->fw);
@@ -587,6 +610,9 @@ xlat_show_entries(const struct xlat *x, struct evbuffer *out)
 		    "packets_out=%llu\nbytes_out=%llu\n", text, f->f.peer, a4, f->runtime ? "yes" : "no",
 		    (unsigned long long)f->packets_in, (unsigned long long)f->bytes_in,
 		    (unsigned long long)f->packets_out, (unsigned long long)f->bytes_out);
+		for (int d = 1; d < SIIT_DROP_MAX; d++)
+			evbuffer_add_printf(out, "drop_%s=%llu\n", siit_drop_name((enum siit_drop)d),
+			    (unsigned long long)f->drops[d]);
 	}
 	while ((m = eam_next(&x->map, &pos)) != NULL) {
 		inet_ntop(AF_INET, &m->v4, a4, sizeof(a4));

@@ -20,7 +20,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga"
 
 # Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
-BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps"
+BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps tayga haproxy"
 
 deps() {
 	if [ "$(id -u)" -ne 0 ]; then

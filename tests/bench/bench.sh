@@ -8,7 +8,8 @@
 #              (default: $top_builddir, else ./build next to the sources)
 #   QUICK=1    one run of 3 s per measurement instead of three of 10 s
 #   TUNNELS    which ones, in order (default: "veth v6ext v6ext-busy v6ext-chacha
-#              v6ext-plain fastd openvpn tinc softether"; the v6ext-* are below)
+#              v6ext-plain fastd openvpn tinc softether nat64"; the v6ext-* are
+#              below; nat64 is IPv4 reach, a table of its own: see bench_nat64)
 #   BENCH_OUT  the TSV file written (default ./bench.tsv)
 #
 # For each tunnel the script builds this topology, measures it and removes it:
@@ -42,7 +43,7 @@ B=${1:-${top_builddir:-$SRC/build}}
 B=$(cd "$B" && pwd) || exit 1
 CONF=$SRC/contrib/bench
 if [ "${QUICK:-0}" = 1 ]; then RUNS=1 SECS=3; else RUNS=3 SECS=10; fi
-TUNNELS=${TUNNELS:-"veth v6ext v6ext-busy v6ext-chacha v6ext-plain fastd openvpn tinc softether"}
+TUNNELS=${TUNNELS:-"veth v6ext v6ext-busy v6ext-chacha v6ext-plain fastd openvpn tinc softether nat64"}
 BENCH_OUT=${BENCH_OUT:-./bench.tsv}
 MTU=1380
 UDP_SMALL=64 UDP_BIG=1332 PINGS=100
@@ -458,6 +459,138 @@ bench_one() { # bench_one TUNNEL: topology, tunnel, measurements, teardown
 	namespaces_del
 }
 
+# ---- IPv4 reach -------------------------------------------------------------
+# The same topology with IPv4 on the internet side: the internet host is
+# 10.9.0.2, the VPS's public address 10.9.0.1 on inet0 (v6extd's upstream).
+# TCP from the IPv4 host to the VM through four paths, in the same run:
+#   ipv6      the v6ext tunnel's IPv6 path to the VM (the reference)
+#   forward   v6ext's translator: forward = tcp 5202 [vm]:5201 (the client's
+#             address kept, as 64:ff9b:1::a09:2)
+#   tayga     tayga 0.9 in the VPS namespace, map 10.9.0.12 -> the VM, its
+#             prefix 2001:db8:46::/96 routed to its TUN (the client's address kept)
+#   haproxy   HAProxy mode tcp on 10.9.0.1:5203 to [vm]:5201 (the client's
+#             address lost: the VM sees the VPS)
+# all through the same v6ext tunnel; VPS CPU (v6extd, tayga or haproxy) per GB.
+NAT_PATHS="ipv6 forward tayga haproxy"
+declare -A N       # N[path,column]
+
+nat64_setup() { # the topology, v6ext with a forward, tayga, haproxy
+	local k=$D/v6ext t=$D/tayga
+	topology || { WHY="topology"; return 1; }
+	ip -n "$INET" addr add 10.9.0.2/24 dev eth0
+	ip -n "$VPS" addr add 10.9.0.1/24 dev inet0
+	setup_v6ext || return 1
+	path_up || return 1
+	# the forward, added at run time as an operator would
+	"$B/cli/v6ext" -s "$k/server.sock" forward add home tcp 5202 "[$VM_IP]:5201" > /dev/null ||
+		{ WHY="forward add failed"; return 1; }
+	if need tayga; then
+		mkdir -p "$t"
+		cat > "$t/tayga.conf" <<-EOF
+		tun-device tayga0
+		ipv4-addr 10.9.1.1
+		prefix 2001:db8:46::/96
+		map 10.9.0.12 $VM_IP
+		data-dir $t
+		EOF
+		ip netns exec "$VPS" tayga -c "$t/tayga.conf" --mktun > /dev/null 2>&1
+		ip -n "$VPS" link set tayga0 up
+		ip -n "$VPS" route add 10.9.0.12/32 dev tayga0
+		ip -n "$VPS" route add 10.9.1.0/24 dev tayga0
+		ip -n "$VPS" -6 route add 2001:db8:46::/96 dev tayga0
+		ip -n "$VPS" neigh add proxy 10.9.0.12 dev inet0
+		start "$VPS" "$t/tayga.log" tayga -c "$t/tayga.conf" --nodetach
+		TAYGA=$LASTPID
+	fi
+	if need haproxy; then
+		cat > "$D/haproxy.cfg" <<-EOF
+		global
+		    maxconn 100
+		defaults
+		    mode tcp
+		    timeout connect 5s
+		    timeout client 60s
+		    timeout server 60s
+		frontend f
+		    bind 10.9.0.1:5203
+		    default_backend b
+		backend b
+		    server vm [$VM_IP]:5201
+		EOF
+		start "$VPS" "$D/haproxy.log" haproxy -f "$D/haproxy.cfg" -db
+		HAPROXY=$LASTPID
+	fi
+	start "$VM" "$D/iperf-vm.log" iperf3 -s -B $VM_IP
+	wait_for 50 sh -c "ip netns exec $VM ss -Hltn 'sport = :5201' | grep -q ."
+}
+
+nat64_measure() { # nat64_measure PATH TARGET PORT PID...: N[PATH,...]
+	local p=$1 target=$2 port=$3 f i down=() up=() bytes=0 b v c0 c1
+	shift 3
+	c0=$(cpu_ticks "$@")
+	for i in $(seq 1 $RUNS); do
+		f=$D/nat64-$p-down-$i.json
+		iperf "$INET" "$f" -c "$target" -p "$port" -t $SECS
+		v=$(jget "$f" "j['end']['sum_received']['bits_per_second'] / 1e6") && [ -n "$v" ] && down+=("$v")
+		b=$(jget "$f" "j['end']['sum_received']['bytes']") && bytes=$((bytes + ${b:-0}))
+		f=$D/nat64-$p-up-$i.json
+		iperf "$INET" "$f" -c "$target" -p "$port" -t $SECS -R
+		v=$(jget "$f" "j['end']['sum_received']['bits_per_second'] / 1e6") && [ -n "$v" ] && up+=("$v")
+		b=$(jget "$f" "j['end']['sum_received']['bytes']") && bytes=$((bytes + ${b:-0}))
+	done
+	c1=$(cpu_ticks "$@")
+	N[$p,down]=$(median "${down[@]}")
+	N[$p,up]=$(median "${up[@]}")
+	[ "$bytes" -gt 0 ] && N[$p,cpu]=$(awk -v d=$((c1 - c0)) -v h="$TICK" -v b="$bytes" 'BEGIN {print d / h / (b / 1e9)}')
+}
+
+bench_nat64() {
+	local k=$D/v6ext
+	SRV=() CLI=() NOTE='' WHY='' TAYGA='' HAPROXY=''
+	log "nat64: setting up"
+	if nat64_setup; then
+		log "nat64: measuring"
+		nat64_measure ipv6 $VM_IP 5201 "${SRV[@]}"
+		nat64_measure forward 10.9.0.1 5202 "${SRV[@]}"
+		[ -n "$TAYGA" ] && nat64_measure tayga 10.9.0.12 5201 "${SRV[@]}" "$TAYGA"
+		[ -n "$HAPROXY" ] && nat64_measure haproxy 10.9.0.1 5203 "${SRV[@]}" "$HAPROXY"
+		N[show]=$("$B/cli/v6ext" -s "$k/server.sock" show --json 2> /dev/null | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+print("translator: %d packets in, %d out; the forward: %d packets in, %d out" % (j["nat64_packets_in"],
+    j["nat64_packets_out"], j["forwards"][0]["packets_in"], j["forwards"][0]["packets_out"]))' 2> /dev/null)
+	fi
+	N[note]=${WHY:+not measured: $WHY}
+	stop "${PIDS[@]}"
+	PIDS=()
+	namespaces_del
+}
+
+nat64_report() {
+	local p r
+	echo
+	echo "IPv4 reach: TCP from an IPv4-only host to the VM through the v6ext tunnel (Mbit/s, median of $RUNS x ${SECS} s)"
+	[ -n "${N[note]:-}" ] && echo "${N[note]}"
+	row path tcp_down tcp_up vps_cpu/GB "note"
+	for p in $NAT_PATHS; do
+		row "$p" "$(fmt x "${N[$p,down]:-}")" "$(fmt x "${N[$p,up]:-}")" "$(fmt cpu "${N[$p,cpu]:-}")" \
+		    "$(case $p in ipv6) echo "IPv6, no translation";; forward) echo "v6ext's translator, client address kept";;
+		    tayga) echo "tayga, client address kept";; haproxy) echo "HAProxy relay, client address lost";; esac)"
+		tsv "nat64-$p" "${N[$p,down]:-}" "${N[$p,up]:-}" "${N[$p,cpu]:-}"
+	done
+	echo
+	row ratio tcp_down tcp_up "" "goal"
+	for r in "forward/ipv6 >= 0.8" "forward/tayga >= 2" "forward/haproxy >= 1"; do
+		set -- $r
+		local a=${1%/*} b=${1#*/}
+		row "$1" "$(awk -v a="${N[$a,down]:-}" -v b="${N[$b,down]:-}" 'BEGIN { if (a != "" && b + 0 != 0) printf "%.2f", a / b; else print "-" }')" \
+		    "$(awk -v a="${N[$a,up]:-}" -v b="${N[$b,up]:-}" 'BEGIN { if (a != "" && b + 0 != 0) printf "%.2f", a / b; else print "-" }')" \
+		    "" "$2 $3"
+	done
+	[ -n "${N[show]:-}" ] && echo "${N[show]}"
+	return 0
+}
+
 # ---- report -----------------------------------------------------------------
 
 fmt() { # fmt COLUMN VALUE: rounded for the table; - when empty
@@ -485,6 +618,7 @@ table() {
 	echo "v6ext benchmark ($( [ "${QUICK:-0}" = 1 ] && echo "QUICK: 1 run of ${SECS} s" || echo "median of $RUNS runs of ${SECS} s"), $(nproc) CPUs, $(uname -r))"
 	row tunnel tcp_down tcp_up udp64 udp1400 rtt_ms srv_cpu/GB cli_cpu/GB srv_rss_kB cli_rss_kB note
 	for t in $TUNNELS; do
+		[ "$t" = nat64 ] && continue
 		vals=()
 		for c in $COLS; do vals+=("$(fmt "$c" "${R[$t,$c]:-}")"); done
 		row "$t" "${vals[@]}" "${R[$t,note]}"
@@ -500,7 +634,7 @@ ratios() { # each v6ext in the run / each other tunnel
 	for v in $TUNNELS; do
 		case $v in v6ext*) ;; *) continue ;; esac
 		for peer in $TUNNELS; do
-			case $peer in v6ext*) continue ;; esac
+			case $peer in v6ext* | nat64) continue ;; esac
 			vals=()
 			for c in $COLS; do
 				vals+=("$(awk -v a="${R[$v,$c]:-}" -v b="${R[$peer,$c]:-}" \
@@ -517,6 +651,7 @@ report() {
 	tsv tunnel $COLS note
 	table
 	case " $TUNNELS " in *" v6ext"*) ratios ;; esac
+	case " $TUNNELS " in *" nat64 "*) nat64_report ;; esac
 	echo
 	echo "udp64/udp1400: packets/s received by the vm, payload $UDP_SMALL and $UDP_BIG bytes (a full $MTU-byte IPv6 packet)."
 	echo "cpu: utime+stime of the daemons per GB moved by TCP (kernel softirq work is not in it); rss: VmHWM."
@@ -530,8 +665,10 @@ for c in ip iperf3 ping /usr/bin/python3 ps; do
 	command -v "$c" > /dev/null || { echo "bench.sh: $c is not installed" >&2; exit 1; }
 done
 for t in $TUNNELS; do
-	declare -F "setup_$t" > /dev/null || { echo "bench.sh: unknown tunnel $t" >&2; exit 1; }
+	[ "$t" = nat64 ] || declare -F "setup_$t" > /dev/null || { echo "bench.sh: unknown tunnel $t" >&2; exit 1; }
 done
 log "build $B, work dir $D, namespaces $P*, $RUNS x $SECS s"
-for t in $TUNNELS; do bench_one "$t"; done
+for t in $TUNNELS; do
+	if [ "$t" = nat64 ]; then bench_nat64; else bench_one "$t"; fi
+done
 report

@@ -649,7 +649,7 @@ ratios() { # each v6ext in the run / each other tunnel
 report() {
 	: > "$BENCH_OUT"
 	tsv tunnel $COLS note
-	table
+	[ "$TUNNELS" = nat64 ] || table
 	case " $TUNNELS " in *" v6ext"*) ratios ;; esac
 	case " $TUNNELS " in *" nat64 "*) nat64_report ;; esac
 	echo

@@ -113,14 +113,18 @@ enum siit_drop siit_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint64_
  * 1.1 5.1.6.2): its headers are translated as one segment's would be, its
  * payload is left as it is, and the kernel cuts it into segments on the
  * other side. In: the packet (IP header first) and the payload bytes per
- * segment; out: one packet in out, and what its virtio_net_hdr must say:
- * the new headers' length and segment size (cut to fit the sites' MTU
- * going to them). The TCP checksum is left as the kernel wants a burst's:
+ * segment; out: the new headers in out (one packet of g->hdr_len bytes),
+ * the payload that follows them where it was, in the input (not copied:
+ * the caller writes both), and what the virtio_net_hdr must say: the
+ * headers' length and segment size (cut to fit the sites' MTU going to
+ * them). The TCP checksum is left as the kernel wants a burst's:
  * the pseudo-header sum, the rest to be added (NEEDS_CSUM at the TCP
  * header, offset 16). Counted like any packet. */
 struct siit_gso {
 	uint16_t hdr_len;               /* IP + TCP headers of the result */
 	uint16_t size;                  /* payload bytes per segment */
+	const uint8_t *payload;         /* inside the input: what follows the headers */
+	size_t payload_len;
 };
 enum siit_drop siit_gso_4to6(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uint64_t now,
     struct siit_out *out, struct siit_gso *g);

@@ -38,17 +38,17 @@ siit_gso_thl(const uint8_t *tcp, size_t rem)
 	return thl >= SIIT_TCP_MIN && thl <= rem ? thl : 0;
 }
 
-/* out's one packet (headers only, hlen bytes) gets the payload back: the
- * lengths of the whole burst, the checksum field its pseudo-header sum. */
+/* out's one packet (headers only, hlen bytes) is told its payload of n
+ * bytes, which stays where it is: the lengths of the whole burst, the
+ * checksum field its pseudo-header sum. */
 static enum siit_drop
-siit_gso_finish(struct siit_out *out, size_t ip_len, const uint8_t *payload, size_t n, bool v6)
+siit_gso_finish(struct siit_out *out, size_t ip_len, size_t n, bool v6)
 {
 	uint8_t *o = out->buf + out->off[0];
 	size_t hlen = out->len[0], tot = hlen + n;
 
-	if (out->n != 1 || hlen < ip_len + SIIT_TCP_MIN || out->off[0] + tot > out->cap || tot > 65535 + (v6 ? 40 : 0))
+	if (out->n != 1 || hlen < ip_len + SIIT_TCP_MIN || tot > 65535 + (v6 ? 40 : 0))
 		return SIIT_DROP_HEADER;
-	memcpy(o + hlen, payload, n);
 	if (v6) {
 		siit_put16(o + 4, (uint16_t)(tot - SIIT_IP6_LEN));
 		siit_put16(o + ip_len + SIIT_TCP_CSUM,
@@ -60,7 +60,6 @@ siit_gso_finish(struct siit_out *out, size_t ip_len, const uint8_t *payload, siz
 		siit_put16(o + ip_len + SIIT_TCP_CSUM,
 		    csum_fold(csum_pseudo4(o, tot - ip_len, IPPROTO_TCP)));
 	}
-	out->len[0] = tot;
 	return SIIT_OK;
 }
 
@@ -87,7 +86,7 @@ siit_gso_4to6(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uin
 	siit_put16(h + 10, (uint16_t)~csum_fold(csum_add(0, h, ihl)));
 	if ((r = siit_4to6(s, h, ihl + thl, now, out)) != SIIT_OK)
 		return r;
-	if ((r = siit_gso_finish(out, SIIT_IP6_LEN, pkt + ihl + thl, len - ihl - thl, true)) != SIIT_OK) {
+	if ((r = siit_gso_finish(out, SIIT_IP6_LEN, len - ihl - thl, true)) != SIIT_OK) {
 		s->drops[r]++;
 		return r;
 	}
@@ -95,6 +94,8 @@ siit_gso_4to6(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uin
 	room = s->c.mtu6 - SIIT_IP6_LEN - thl;
 	g->hdr_len = (uint16_t)(SIIT_IP6_LEN + thl);
 	g->size = size < room ? size : (uint16_t)room;
+	g->payload = pkt + ihl + thl;
+	g->payload_len = len - ihl - thl;
 	return SIIT_OK;
 }
 
@@ -123,12 +124,13 @@ siit_gso_6to4(struct siit *s, const uint8_t *pkt, size_t len, uint16_t size, uin
 	o = out->buf + out->off[0];
 	if (out->n == 1 && SIIT_IP4_LEN + thl + size > 1260)
 		siit_put16(o + 6, (uint16_t)(siit_get16(o + 6) | 0x4000));
-	if ((r = siit_gso_finish(out, SIIT_IP4_LEN, pkt + SIIT_IP6_LEN + thl, len - SIIT_IP6_LEN - thl, false))
-	    != SIIT_OK) {
+	if ((r = siit_gso_finish(out, SIIT_IP4_LEN, len - SIIT_IP6_LEN - thl, false)) != SIIT_OK) {
 		s->drops[r]++;
 		return r;
 	}
 	g->hdr_len = (uint16_t)(SIIT_IP4_LEN + thl);
 	g->size = size;
+	g->payload = pkt + SIIT_IP6_LEN + thl;
+	g->payload_len = len - SIIT_IP6_LEN - thl;
 	return SIIT_OK;
 }

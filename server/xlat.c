@@ -98,26 +98,30 @@ xlat_forward_of(struct xlat *x, const uint8_t *ip, size_t len, bool dst)
 	return NULL;
 }
 
-/* One packet out, behind a virtio_net_hdr when the device has them. */
+/* One packet out, behind a virtio_net_hdr when the device has them; a
+ * burst's payload (rest) follows its headers from where it was read. */
 static void
-xlat_write(struct xlat *x, const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len)
+xlat_write(struct xlat *x, const struct virtio_net_hdr *h, const uint8_t *pkt, size_t len,
+    const uint8_t *rest, size_t rest_len)
 {
 	static const struct virtio_net_hdr none;
-	struct iovec iov[2] = {
+	struct iovec iov[3] = {
 		{ .iov_base = (void *)(h != NULL ? h : &none), .iov_len = GSO_HDR_LEN },
 		{ .iov_base = (void *)pkt, .iov_len = len },
+		{ .iov_base = (void *)rest, .iov_len = rest_len },
 	};
+	int n = rest_len != 0 ? 3 : 2;
 
-	if (writev(x->fd, x->offload ? iov : iov + 1, x->offload ? 2 : 1) !=
-	    (ssize_t)(len + (x->offload ? GSO_HDR_LEN : 0)))
+	if (writev(x->fd, x->offload ? iov : iov + 1, x->offload ? n : n - 1) !=
+	    (ssize_t)(len + rest_len + (x->offload ? GSO_HDR_LEN : 0)))
 		x->write_fail++;
 }
 
-/* A TCP burst (the device's TSO): translated whole, into x->out, with the
- * virtio_net_hdr it leaves behind in *h. */
+/* A TCP burst (the device's TSO): its headers translated into x->out, its
+ * payload in *g, the virtio_net_hdr it leaves behind in *h. */
 static enum siit_drop
 xlat_burst(struct xlat *x, const struct virtio_net_hdr *in, uint8_t *pkt, size_t len, uint64_t now,
-    struct virtio_net_hdr *h)
+    struct virtio_net_hdr *h, struct siit_gso *gp)
 {
 	unsigned type = in->gso_type & (unsigned)~VIRTIO_NET_HDR_GSO_ECN;
 	bool v4 = (pkt[0] >> 4) == 4;
@@ -138,6 +142,7 @@ xlat_burst(struct xlat *x, const struct virtio_net_hdr *in, uint8_t *pkt, size_t
 	    .gso_type = (uint8_t)((v4 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4) |
 	    (in->gso_type & VIRTIO_NET_HDR_GSO_ECN)),
 	    .hdr_len = g.hdr_len, .gso_size = g.size, .csum_start = v4 ? 40 : 20 };
+	*gp = g;
 	return SIIT_OK;
 }
 
@@ -171,6 +176,7 @@ xlat_read(evutil_socket_t fd, short what, void *arg)
 		ssize_t n = read(fd, x->in, hl + XLAT_PACKET_MAX);
 		uint64_t now = util_now_ms();
 		struct virtio_net_hdr h = { 0 }, burst;
+		struct siit_gso g = { .payload = NULL, .payload_len = 0 };
 		bool is_burst = false;
 		uint8_t *pkt = x->in + hl;
 		size_t len;
@@ -188,7 +194,7 @@ xlat_read(evutil_socket_t fd, short what, void *arg)
 		if (hl != 0) {
 			memcpy(&h, x->in, GSO_HDR_LEN);
 			if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-				d = xlat_burst(x, &h, pkt, len, now, &burst);
+				d = xlat_burst(x, &h, pkt, len, now, &burst, &g);
 				is_burst = d == SIIT_OK;
 				goto counted;
 			}
@@ -229,8 +235,11 @@ counted:
 		    xlat_forward_from(x, pkt, len)) != NULL) {
 			f->drops[d]++;
 		}
-		for (size_t k = 0; k < x->out.n; k++)
-			xlat_write(x, is_burst && k == 0 ? &burst : NULL, x->out.buf + x->out.off[k], x->out.len[k]);
+		if (is_burst)
+			xlat_write(x, &burst, x->out.buf + x->out.off[0], x->out.len[0], g.payload, g.payload_len);
+		else
+			for (size_t k = 0; k < x->out.n; k++)
+				xlat_write(x, NULL, x->out.buf + x->out.off[k], x->out.len[k], NULL, 0);
 	}
 }
 

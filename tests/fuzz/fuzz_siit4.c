@@ -26,12 +26,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_siit_check6(f, r);
 	if (r == SIIT_OK)
 		fuzz_siit_reply(f, true);
-	/* the same bytes as a TCP burst of the device's TSO: one packet, its
-	 * IPv4 header (options and all) become 40 bytes, segments that fit */
+	/* the same bytes as a TCP burst of the device's TSO: headers whose
+	 * IPv4 part (options and all) became 40 bytes, the payload the rest of
+	 * the input, segments that fit */
 	if (siit_gso_4to6(&f->s, data, size, 1448, f->now, &f->out, &g) == SIIT_OK &&
-	    (f->out.n != 1 || f->out.len[0] != size - (size_t)(data[0] & 15) * 4 + 40 || g.size == 0 ||
-	    g.size > f->s.c.mtu6 - 60 ||
-	    g.hdr_len < 60 || g.hdr_len > f->out.len[0]))
+	    (f->out.n != 1 || f->out.len[0] != g.hdr_len || g.size == 0 || g.size > f->s.c.mtu6 - 60 ||
+	    g.hdr_len < 60 || g.payload + g.payload_len != data + size ||
+	    g.hdr_len - 40 + (size_t)(data[0] & 15) * 4 + g.payload_len != size))
 		abort();
 	return 0;
 }

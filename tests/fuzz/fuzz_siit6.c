@@ -23,9 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_siit_check4(f, r);
 	if (r == SIIT_OK)
 		fuzz_siit_reply(f, false);
-	/* the same bytes as a TCP burst: one IPv4 packet, 20 bytes shorter */
+	/* the same bytes as a TCP burst: IPv4 headers 20 bytes shorter, the
+	 * payload the rest of the input */
 	if (siit_gso_6to4(&f->s, data, size, 1320, f->now, &f->out, &g) == SIIT_OK &&
-	    (f->out.n != 1 || f->out.len[0] + 20 != size || g.hdr_len < 40 || g.hdr_len > f->out.len[0]))
+	    (f->out.n != 1 || f->out.len[0] != g.hdr_len || g.hdr_len < 40 ||
+	    g.payload + g.payload_len != data + size || g.hdr_len + 20 + g.payload_len != size))
 		abort();
 	return 0;
 }

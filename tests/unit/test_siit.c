@@ -1034,28 +1034,34 @@ test_gso(void **state)
 	assert_int_equal(siit_gso_4to6(&f->s, pkt, len, 1448, f->now, &f->out, &g), SIIT_OK);
 	assert_int_equal(f->out.n, 1);
 	o = OUT(f, 0);
-	assert_int_equal(f->out.len[0], 40 + n);
+	assert_int_equal(f->out.len[0], 60);    /* the headers; the payload stays */
+	assert_ptr_equal(g.payload, pkt + 40);
+	assert_int_equal(g.payload_len, n - 20);
 	assert_int_equal(g16(o + 4), n);
 	assert_int_equal(o[6], IPPROTO_TCP);
 	assert_memory_equal(o + 8, &r6, 16);
 	assert_memory_equal(o + 24, &h6, 16);
-	assert_memory_equal(o + 60, l4 + 20, n - 20);
 	assert_int_equal(g.hdr_len, 60);
 	assert_int_equal(g.size, 1380 - 60);    /* 1448 would not fit a site */
-	memcpy(c, o, 40 + n);
+	memcpy(c, o, 60);
+	memcpy(c + 60, g.payload, g.payload_len);
 	assert_true(siit_csum_complete(c, 40 + n, 40, 16));
 	verify6(c, 40 + n);
 	/* out: the host's burst to the client, with DF (its segments > 1260) */
 	len = pkt6(pkt, IPPROTO_TCP, HOST6, REMOTE6, l4, n);
 	assert_int_equal(siit_gso_6to4(&f->s, pkt, len, 1320, f->now, &f->out, &g), SIIT_OK);
 	o = OUT(f, 0);
-	assert_int_equal(f->out.len[0], 20 + n);
+	assert_int_equal(f->out.len[0], 40);
+	assert_ptr_equal(g.payload, pkt + 60);
+	assert_int_equal(g.payload_len, n - 20);
+	assert_int_equal(g16(o + 2), 20 + n);
 	assert_int_equal(g16(o + 6) & 0x4000, 0x4000);
 	assert_a4(o + 12, MAP4);
 	assert_a4(o + 16, REMOTE4);
 	assert_int_equal(g.hdr_len, 40);
 	assert_int_equal(g.size, 1320);
-	memcpy(c, o, 20 + n);
+	memcpy(c, o, 40);
+	memcpy(c + 40, g.payload, g.payload_len);
 	assert_true(siit_csum_complete(c, 20 + n, 20, 16));
 	verify4(c, 20 + n);
 	assert_memory_equal(c + 40, l4 + 20, n - 20);

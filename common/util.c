@@ -85,6 +85,22 @@ util_keyed_hash(const uint8_t key[16], const void *buf, size_t len)
 }
 
 int
+util_count(const char *w, size_t wl, size_t *out)
+{
+	size_t v = 0;
+
+	if (wl == 0 || wl > 9)
+		return -1;
+	for (size_t i = 0; i < wl; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return -1;
+		v = v * 10 + (size_t)(w[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
 util_errorf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

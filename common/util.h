@@ -25,6 +25,10 @@ int util_errorf(char *err, size_t errlen, const char *fmt, ...) __attribute__((f
 /* SipHash-2-4 of buf under a secret 16-byte key (libsodium's shorthash):
  * for the hash tables whose keys a peer picks, so nobody can line keys up
  * in one bucket without the key. */
+/* A count in a state file: 1 to 9 decimal digits at w (wl bytes), nothing
+ * else. 0, or -1 when it is not one. */
+int util_count(const char *w, size_t wl, size_t *out);
+
 uint64_t util_keyed_hash(const uint8_t key[16], const void *buf, size_t len);
 
 /* Little-endian loads and stores on unaligned wire bytes. */

@@ -104,23 +104,6 @@ forwards_build(const struct forwards *fw, char **out, size_t *len)
 	return 0;
 }
 
-/* A decimal count of at most 9 digits. */
-static int
-forwards_count(const char *s, size_t *out)
-{
-	size_t v = 0, n = strlen(s);
-
-	if (n == 0 || n > 9)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (size_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int
 forwards_parse(const uint8_t *buf, size_t len, struct forwards *fw, char *err, size_t errlen)
 {
@@ -158,7 +141,7 @@ forwards_parse(const uint8_t *buf, size_t len, struct forwards *fw, char *err, s
 			continue;
 		}
 		if (strncmp(s, "end ", 4) == 0) {
-			if (forwards_count(s + 4, &count) != 0 || count != fw->n)
+			if (util_count(s + 4, strlen(s + 4), &count) != 0 || count != fw->n)
 				return util_errorf(err, errlen, "line %d: the end line does not count %zu forwards",
 				    line, fw->n);
 			end = true;

@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,29 @@ metrics_family(struct evbuffer *b, const char *name, const char *type, const cha
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A counter of every forward, in and out: the uint64_t fields at in and out
+ * of struct forward. */
+static void
+metrics_forwards(struct evbuffer *b, const struct xlat *x, const char *name, const char *help, size_t in,
+    size_t out)
+{
+	char text[CONF_FORWARD_TEXT];
+	uint64_t v;
+
+	metrics_family(b, name, "counter", help);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < x->fw.n; i++) {
+			conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
+			memcpy(&v, (const uint8_t *)&x->fw.v[i] + (k ? out : in), sizeof(v));
+			evbuffer_add_printf(b, "%s{peer=\"%s\",forward=\"%s\",direction=\"%s\"} %llu\n", name,
+			    x->fw.v[i].f.peer, text, k ? "out" : "in", (unsigned long long)v);
+		}
+}
+
 /* The translator: its packets and drops by reason, each forward's traffic. */
 static void
 metrics_xlat(struct evbuffer *b, const struct xlat *x)
 {
-	static const char *const dir[2] = { "in", "out" };
 	char text[CONF_FORWARD_TEXT];
 
 	metrics_family(b, "v6ext_nat64_packets_total", "counter",
@@ -84,14 +103,8 @@ metrics_xlat(struct evbuffer *b, const struct xlat *x)
 	for (int d = 1; d < SIIT_DROP_MAX; d++)
 		evbuffer_add_printf(b, "v6ext_nat64_drops_total{reason=\"%s\"} %llu\n",
 		    siit_drop_name((enum siit_drop)d), (unsigned long long)x->siit.drops[d]);
-	metrics_family(b, "v6ext_forward_packets_total", "counter", "Packets through each forward, by direction.");
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < x->fw.n; i++) {
-			conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
-			evbuffer_add_printf(b, "v6ext_forward_packets_total{peer=\"%s\",forward=\"%s\",direction=\"%s\"} %llu\n",
-			    x->fw.v[i].f.peer, text, dir[k],
-			    (unsigned long long)(k ? x->fw.v[i].packets_out : x->fw.v[i].packets_in));
-		}
+	metrics_forwards(b, x, "v6ext_forward_packets_total", "Packets through each forward, by direction.",
+	    offsetof(struct forward, packets_in), offsetof(struct forward, packets_out));
 	metrics_family(b, "v6ext_forward_drops_total", "counter", "Packets of each forward the translator dropped, by reason.");
 	for (size_t i = 0; i < x->fw.n; i++) {
 		conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
@@ -100,14 +113,8 @@ metrics_xlat(struct evbuffer *b, const struct xlat *x)
 			    x->fw.v[i].f.peer, text, siit_drop_name((enum siit_drop)d),
 			    (unsigned long long)x->fw.v[i].drops[d]);
 	}
-	metrics_family(b, "v6ext_forward_bytes_total", "counter", "Bytes through each forward, by direction.");
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < x->fw.n; i++) {
-			conf_forward_format(&x->fw.v[i].f, text, sizeof(text));
-			evbuffer_add_printf(b, "v6ext_forward_bytes_total{peer=\"%s\",forward=\"%s\",direction=\"%s\"} %llu\n",
-			    x->fw.v[i].f.peer, text, dir[k],
-			    (unsigned long long)(k ? x->fw.v[i].bytes_out : x->fw.v[i].bytes_in));
-		}
+	metrics_forwards(b, x, "v6ext_forward_bytes_total", "Bytes through each forward, by direction.",
+	    offsetof(struct forward, bytes_in), offsetof(struct forward, bytes_out));
 }
 
 /* One sample per site of a per-site value. */

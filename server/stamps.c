@@ -128,22 +128,6 @@ stamps_word_is(const char *w, size_t wl, const char *s)
 	return wl == strlen(s) && memcmp(w, s, wl) == 0;
 }
 
-static int
-stamps_count(const char *w, size_t wl, size_t *out)
-{
-	size_t v = 0;
-
-	if (wl == 0 || wl > 9)
-		return -1;
-	for (size_t i = 0; i < wl; i++) {
-		if (w[i] < '0' || w[i] > '9')
-			return -1;
-		v = v * 10 + (size_t)(w[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int
 stamps_parse(const uint8_t *buf, size_t len, struct stamps *s, char *err, size_t errlen)
 {
@@ -179,7 +163,7 @@ stamps_parse(const uint8_t *buf, size_t len, struct stamps *s, char *err, size_t
 			continue;
 		}
 		if (nw == 2 && stamps_word_is(w[0], wl[0], "end")) {
-			if (stamps_count(w[1], wl[1], &count) != 0 || count != s->n)
+			if (util_count(w[1], wl[1], &count) != 0 || count != s->n)
 				return util_errorf(err, errlen, "line %d: the end line does not count %zu peers", line, s->n);
 			end = true;
 			continue;

@@ -1073,10 +1073,125 @@ test_load(void **state)
 	free(junk);
 }
 
+/* IPv4 reach: the defaults; forwards and maps in file order with their
+ * peer and line; every check of conf_check_ipv4 and the value parsers, with
+ * its message and line; what a reload may not change. */
+static void
+test_ipv4_reach(void **state)
+{
+	struct conf_server c, d;
+	struct conf_forward f;
+	char err[CONF_ERR_LEN], text[CONF_FORWARD_TEXT], a[INET6_ADDRSTRLEN];
+	const char *peers = "[peer home1]\npublic-key = " KEY_HOME1 "\nsub-prefix = 1\n"
+	    "forward = tcp 443 [2001:db8:64:1:4::100]:8443\n"
+	    "forward = udp 443 [2001:db8:64:1:4::100]:443\n"
+	    "[peer home2]\npublic-key = " KEY_HOME2 "\nsub-prefix = 2\n"
+	    "ipv4-map = 203.0.113.11 2001:db8:64:1:8::7\n"
+	    "forward = tcp 80 [2001:db8:64:1:8::7]:80\n";
+	char buf[2048];
+
+	(void)state;
+	/* defaults */
+	assert_int_equal(server_text(SERVER_HEAD, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.public_ipv4_mode, CONF_IPV4_AUTO);
+	inet_ntop(AF_INET6, &c.nat64_prefix.addr, a, sizeof(a));
+	assert_string_equal(a, "64:ff9b:1::");
+	assert_int_equal(c.nat64_prefix.len, 96);
+	inet_ntop(AF_INET, &c.ipv4_pool, a, sizeof(a));
+	assert_string_equal(a, "198.18.0.0");
+	assert_int_equal(c.ipv4_pool_len, 16);
+	assert_int_equal(c.n_forwards, 0);
+	assert_int_equal(c.n_maps, 0);
+	conf_server_free(&c);
+
+	/* good: three forwards across two peers, one map */
+	snprintf(buf, sizeof(buf), SERVER_HEAD "prefix = 2001:db8:64:1::/64\npublic-ipv4 = 203.0.113.1\n"
+	    "nat64-prefix = 64:ff9b::/96\nipv4-pool = 100.64.0.0/24\n%s", peers);
+	if (server_text(buf, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.public_ipv4_mode, CONF_IPV4_ADDR);
+	assert_int_equal(c.ipv4_pool_len, 24);
+	assert_int_equal(c.n_forwards, 3);
+	assert_string_equal(c.forwards[0].peer, "home1");
+	assert_int_equal(c.forwards[0].proto, IPPROTO_TCP);
+	assert_int_equal(c.forwards[0].port, 443);
+	assert_int_equal(c.forwards[0].to_port, 8443);
+	assert_int_equal(c.forwards[0].line, 11);
+	assert_int_equal(c.forwards[1].proto, IPPROTO_UDP);
+	assert_string_equal(c.forwards[2].peer, "home2");
+	assert_int_equal(c.n_maps, 1);
+	assert_string_equal(c.maps[0].peer, "home2");
+	inet_ntop(AF_INET, &c.maps[0].v4, a, sizeof(a));
+	assert_string_equal(a, "203.0.113.11");
+	/* a reload may change forwards, not the translator's addresses */
+	assert_int_equal(server_text(buf, &d, err, sizeof(err)), 0);
+	d.forwards[0].port = 444;
+	assert_null(conf_server_reload_fixed(&c, &d));
+	d.ipv4_pool_len = 25;
+	assert_string_equal(conf_server_reload_fixed(&c, &d), "ipv4-pool");
+	d.ipv4_pool_len = c.ipv4_pool_len;
+	d.public_ipv4_mode = CONF_IPV4_OFF;
+	assert_string_equal(conf_server_reload_fixed(&c, &d), "public-ipv4");
+	d.public_ipv4_mode = c.public_ipv4_mode;
+	d.nat64_prefix.addr.s6_addr[5] = 1;
+	assert_string_equal(conf_server_reload_fixed(&c, &d), "nat64-prefix");
+	conf_server_free(&c);
+	conf_server_free(&d);
+
+	/* the value parsers, and their twin */
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(conf_forward_parse("udp 65535 [2001:db8::1]:1", &f, err, sizeof(err)), 0);
+	conf_forward_format(&f, text, sizeof(text));
+	assert_string_equal(text, "udp 65535 [2001:db8::1]:1");
+	assert_int_equal(conf_forward_parse("icmp 1 [2001:db8::1]:1", &f, err, sizeof(err)), -1);
+	assert_string_equal(err, "forward 'icmp 1 [2001:db8::1]:1': the protocol is tcp or udp");
+	assert_int_equal(conf_forward_parse("tcp 0 [2001:db8::1]:1", &f, err, sizeof(err)), -1);
+	assert_int_equal(conf_forward_parse("tcp 65536 [2001:db8::1]:1", &f, err, sizeof(err)), -1);
+	assert_int_equal(conf_forward_parse("tcp 80 2001:db8::1:80", &f, err, sizeof(err)), -1);
+	assert_string_equal(err, "forward 'tcp 80 2001:db8::1:80': the host is [IPV6]:PORT");
+	assert_int_equal(conf_forward_parse("tcp 80 [fe80::1]:80", &f, err, sizeof(err)), -1);
+	assert_string_equal(err, "forward 'tcp 80 [fe80::1]:80': not a global unicast address");
+	assert_int_equal(conf_forward_parse("tcp 80 [2001:db8::1]:80 x", &f, err, sizeof(err)), -1);
+
+	/* the checks across the file, each with its line */
+	server_error(SERVER_HEAD "public-ipv4 = 224.0.0.1\n",
+	    "t.conf:4: public-ipv4 224.0.0.1: not auto, off or a unicast IPv4 address");
+	server_error(SERVER_HEAD "nat64-prefix = 64:ff9b::/64\n", "t.conf:4: nat64-prefix must be a /96 (got /64)");
+	server_error(SERVER_HEAD "ipv4-pool = 198.18.0.1/16\n", "t.conf:4: ipv4-pool 198.18.0.1/16: host bits are set");
+	server_error(SERVER_HEAD "ipv4-pool = 10.0.0.0/8\n", "t.conf:4: ipv4-pool 10.0.0.0/8: a unicast /16 to /28");
+	server_error(SERVER_HEAD "prefix = 2001:db8:64:1::/64\nnat64-prefix = 2001:db8:64:1:0:1::/96\n",
+	    "t.conf:1: nat64-prefix is inside prefix: it must be a prefix of its own");
+	server_error(SERVER_HEAD "prefix = 2001:db8:64:1::/64\n[peer home1]\npublic-key = " KEY_HOME1 "\n"
+	    "sub-prefix = 1\nforward = tcp 443 [2001:db8:64:1:8::1]:443\n",
+	    "t.conf:8: forward tcp 443 [2001:db8:64:1:8::1]:443: 2001:db8:64:1:8::1 is not in peer home1's"
+	    " sub-prefix 2001:db8:64:1:4::/78");
+	server_error(SERVER_HEAD "prefix = 2001:db8:64:1::/64\n[peer home1]\npublic-key = " KEY_HOME1 "\n"
+	    "forward = tcp 443 [2001:db8:65::1]:443\n",
+	    "t.conf:7: forward tcp 443 [2001:db8:65::1]:443: 2001:db8:65::1 is not inside prefix 2001:db8:64:1::/64");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nforward = tcp 443 [64:ff9b:1::1]:443\n",
+	    "t.conf:6: forward tcp 443 [64:ff9b:1::1]:443: 64:ff9b:1::1 is inside nat64-prefix");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nforward = tcp 443 [2001:db8::1]:443\n"
+	    "[peer home2]\npublic-key = " KEY_HOME2 "\nforward = tcp 443 [2001:db8::2]:443\n",
+	    "t.conf:9: forward tcp 443: already forwarded by peer home1 (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 198.18.0.5 2001:db8::1\n",
+	    "t.conf:6: ipv4-map 198.18.0.5: inside ipv4-pool");
+	server_error(SERVER_HEAD "public-ipv4 = 203.0.113.1\n[peer home1]\npublic-key = " KEY_HOME1 "\n"
+	    "ipv4-map = 203.0.113.1 2001:db8::1\n",
+	    "t.conf:7: ipv4-map 203.0.113.1: that is public-ipv4, which forwards use");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 203.0.113.9 2001:db8::1\n"
+	    "ipv4-map = 203.0.113.9 2001:db8::2\n", "t.conf:7: ipv4-map 203.0.113.9: mapped already (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 203.0.113.9 2001:db8::1\n"
+	    "ipv4-map = 203.0.113.10 2001:db8::1\n",
+	    "t.conf:7: ipv4-map 203.0.113.10: that host has a mapping already (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 127.0.0.1 2001:db8::1\n",
+	    "t.conf:6: ipv4-map '127.0.0.1 2001:db8::1': '127.0.0.1' is not a unicast IPv4 address");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_reach),
 		cmocka_unit_test(test_server_full),
 		cmocka_unit_test(test_server_minimal),
 		cmocka_unit_test(test_server_peers),

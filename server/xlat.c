@@ -390,25 +390,36 @@ xlat_build_state(const void *obj, char **out, size_t *len)
 	return forwards_build(&x->fw, out, len);
 }
 
-int
-xlat_start(struct engine *e, char *err, size_t errlen)
+/* The forwards become c's and the run-time ones of rt that still fit
+ * (rt is freed); the state file is written again when one was dropped. */
+static int
+xlat_adopt(struct engine *e, const struct conf_server *c, struct forwards *rt, char *err, size_t errlen)
 {
-	struct xlat *x = e->xlat;
-	struct forwards rt = x->fw, fw;
+	struct forwards fw;
+	size_t want = rt->n + c->n_forwards;
 	int rc;
 
-	/* x->fw holds the state file's run-time forwards, unmapped */
-	forwards_init(&x->fw);
 	forwards_init(&fw);
-	rc = xlat_merge(e, &e->conf, &rt, &fw, err, errlen);
-	if (rc == 0 && fw.n != rt.n + e->conf.n_forwards)
-		state_touch(&e->state, PRIV_FILE_FORWARDS);     /* some dropped */
-	forwards_free(&rt);
+	rc = xlat_merge(e, c, rt, &fw, err, errlen);
+	forwards_free(rt);
 	if (rc != 0) {
 		forwards_free(&fw);
 		return -1;
 	}
-	if (xlat_replace(e, &fw, err, errlen) != 0)
+	if (fw.n != want)
+		state_touch(&e->state, PRIV_FILE_FORWARDS);
+	return xlat_replace(e, &fw, err, errlen);
+}
+
+int
+xlat_start(struct engine *e, char *err, size_t errlen)
+{
+	struct xlat *x = e->xlat;
+	struct forwards rt = x->fw;
+
+	/* x->fw holds the state file's run-time forwards, unmapped */
+	forwards_init(&x->fw);
+	if (xlat_adopt(e, &e->conf, &rt, err, errlen) != 0)
 		return -1;
 	if ((x->ev = event_new(e->base, x->fd, EV_READ | EV_PERSIST, xlat_read, x)) == NULL ||
 	    event_add(x->ev, NULL) != 0)
@@ -421,29 +432,18 @@ int
 xlat_reload(struct engine *e, const struct conf_server *nc, char *err, size_t errlen)
 {
 	struct xlat *x = e->xlat;
-	struct forwards rt, fw;
-	int rc = 0;
+	struct forwards rt;
 
 	if (x == NULL)
 		return 0;
 	forwards_init(&rt);
-	forwards_init(&fw);
-	for (size_t i = 0; i < x->fw.n && rc == 0; i++)
-		if (x->fw.v[i].runtime)
-			rc = forwards_add(&rt, &x->fw.v[i].f, true);
-	if (rc != 0)
-		rc = util_errorf(err, errlen, "out of memory");
-	else
-		rc = xlat_merge(e, nc, &rt, &fw, err, errlen);
-	forwards_free(&rt);
-	if (rc != 0) {
-		forwards_free(&fw);
-		return -1;
+	for (size_t i = 0; i < x->fw.n; i++) {
+		if (x->fw.v[i].runtime && forwards_add(&rt, &x->fw.v[i].f, true) != 0) {
+			forwards_free(&rt);
+			return util_errorf(err, errlen, "out of memory");
+		}
 	}
-	if (xlat_replace(e, &fw, err, errlen) != 0)
-		return -1;
-	state_touch(&e->state, PRIV_FILE_FORWARDS);
-	return 0;
+	return xlat_adopt(e, nc, &rt, err, errlen);
 }
 
 /* A copy of the forwards, for a change that may fail. */

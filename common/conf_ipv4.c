@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_internal.h"
 #include "util.h"
 
 bool
@@ -85,36 +86,38 @@ conf_host6(const struct in6_addr *a)
 int
 conf_forward_parse(const char *s, struct conf_forward *f, char *err, size_t errlen)
 {
-	char buf[CONF_FORWARD_TEXT + 16], *w[3], *save = NULL, *close;
+	char buf[CONF_FORWARD_TEXT + 16], *w[3], *save = NULL, *close, vb[CONF_VIS_LEN], hb[CONF_VIS_LEN];
 	size_t n = 0;
 
 	if (strlen(s) >= sizeof(buf))
 		return util_errorf(err, errlen, "forward: too long (PROTO PORT [IPV6]:PORT)");
+	/* the value reaches messages escaped (a control socket's, a log's) */
+	conf_vis(vb, s);
 	strcpy(buf, s);
 	for (char *t = strtok_r(buf, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
 		if (n == 3)
-			return util_errorf(err, errlen, "forward '%s': not PROTO PORT [IPV6]:PORT", s);
+			return util_errorf(err, errlen, "forward '%s': not PROTO PORT [IPV6]:PORT", vb);
 		w[n++] = t;
 	}
 	if (n != 3)
-		return util_errorf(err, errlen, "forward '%s': not PROTO PORT [IPV6]:PORT", s);
+		return util_errorf(err, errlen, "forward '%s': not PROTO PORT [IPV6]:PORT", vb);
 	if (strcmp(w[0], "tcp") == 0)
 		f->proto = IPPROTO_TCP;
 	else if (strcmp(w[0], "udp") == 0)
 		f->proto = IPPROTO_UDP;
 	else
-		return util_errorf(err, errlen, "forward '%s': the protocol is tcp or udp", s);
+		return util_errorf(err, errlen, "forward '%s': the protocol is tcp or udp", vb);
 	if (!conf_port_parse(w[1], strlen(w[1]), &f->port))
-		return util_errorf(err, errlen, "forward '%s': the public port is 1..65535", s);
+		return util_errorf(err, errlen, "forward '%s': the public port is 1..65535", vb);
 	if (w[2][0] != '[' || (close = strchr(w[2], ']')) == NULL || close[1] != ':')
-		return util_errorf(err, errlen, "forward '%s': the host is [IPV6]:PORT", s);
+		return util_errorf(err, errlen, "forward '%s': the host is [IPV6]:PORT", vb);
 	*close = '\0';
 	if (inet_pton(AF_INET6, w[2] + 1, &f->addr) != 1)
-		return util_errorf(err, errlen, "forward '%s': '%s' is not an IPv6 address", s, w[2] + 1);
+		return util_errorf(err, errlen, "forward '%s': '%s' is not an IPv6 address", vb, conf_vis(hb, w[2] + 1));
 	if (!conf_host6(&f->addr))
-		return util_errorf(err, errlen, "forward '%s': not a global unicast address", s);
+		return util_errorf(err, errlen, "forward '%s': not a global unicast address", vb);
 	if (!conf_port_parse(close + 2, strlen(close + 2), &f->to_port))
-		return util_errorf(err, errlen, "forward '%s': the host's port is 1..65535", s);
+		return util_errorf(err, errlen, "forward '%s': the host's port is 1..65535", vb);
 	return 0;
 }
 
@@ -130,15 +133,19 @@ conf_forward_format(const struct conf_forward *f, char *buf, size_t len)
 int
 conf_map_parse(const char *s, struct conf_map *m, char *err, size_t errlen)
 {
-	char buf[INET_ADDRSTRLEN + INET6_ADDRSTRLEN + 8], *sp;
+	char buf[INET_ADDRSTRLEN + INET6_ADDRSTRLEN + 8], *sp, vb[CONF_VIS_LEN], ab[CONF_VIS_LEN];
 
-	if (strlen(s) >= sizeof(buf) || (sp = strchr(strcpy(buf, s), ' ')) == NULL)
-		return util_errorf(err, errlen, "ipv4-map '%s': not IPV4 IPV6", s);
+	conf_vis(vb, s);
+	/* white space between the two, as between a forward's words */
+	if (strlen(s) >= sizeof(buf) || (sp = strpbrk(strcpy(buf, s), " \t")) == NULL)
+		return util_errorf(err, errlen, "ipv4-map '%s': not IPV4 IPV6", vb);
 	*sp++ = '\0';
 	sp += strspn(sp, " \t");
 	if (!conf_ipv4_parse(buf, &m->v4) || !conf_ipv4_unicast(&m->v4))
-		return util_errorf(err, errlen, "ipv4-map '%s': '%s' is not a unicast IPv4 address", s, buf);
+		return util_errorf(err, errlen, "ipv4-map '%s': '%s' is not a unicast IPv4 address", vb,
+		    conf_vis(ab, buf));
 	if (inet_pton(AF_INET6, sp, &m->v6) != 1 || !conf_host6(&m->v6))
-		return util_errorf(err, errlen, "ipv4-map '%s': '%s' is not a global unicast IPv6 address", s, sp);
+		return util_errorf(err, errlen, "ipv4-map '%s': '%s' is not a global unicast IPv6 address", vb,
+		    conf_vis(ab, sp));
 	return 0;
 }

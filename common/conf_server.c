@@ -629,7 +629,8 @@ conf_sort_forward(const void *a, const void *b)
 
 /* IPv4 reach across the file: every forward's and mapping's host in its
  * site, a public port forwarded once, each mapped address once on either
- * side, clear of the pool and the public address. */
+ * side, clear of the pool and the public address; the public address
+ * clear of the pool. */
 static void
 conf_check_ipv4(struct conf_ctx *ctx)
 {
@@ -639,6 +640,10 @@ conf_check_ipv4(struct conf_ctx *ctx)
 
 	if (!srv->prefix_auto && prefix_contains(&srv->prefix, &srv->nat64_prefix.addr))
 		conf_error_at(ctx, ctx->server_line, "nat64-prefix is inside prefix: it must be a prefix of its own");
+	/* the pool lends its addresses to site hosts: the public one among them would be lent too */
+	if (srv->public_ipv4_mode == CONF_IPV4_ADDR &&
+	    conf_ipv4_in(&srv->public_ipv4, &srv->ipv4_pool, srv->ipv4_pool_len))
+		conf_error_at(ctx, ctx->server_line, "public-ipv4 is inside ipv4-pool: the pool must be addresses of its own");
 	for (size_t i = 0; i < srv->n_forwards; i++) {
 		conf_forward_format(&srv->forwards[i], text, sizeof(text));
 		snprintf(what, sizeof(what), "forward %s", text);

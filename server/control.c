@@ -133,8 +133,10 @@ control_show(struct engine *e, struct evbuffer *out)
 	}
 	evbuffer_add_printf(out, "cookie_replies=%llu\n", (unsigned long long)e->cookies_sent);
 	ctl_add_offload(out, e->dp.offload, &e->dp.rx, &e->dp.tx6, &e->dp.tx4, &e->dp.tap_out);
-	ctl_add_drops(out, &e->st);
+	/* the translator's drop_nat64_* end its lines: every drop_ of the
+	 * server's block in one run, one "drops" object in JSON */
 	xlat_show(e->xlat, out);
+	ctl_add_drops(out, &e->st);
 	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
 		control_show_site(e, s, out, now);
 	xlat_show_entries(e->xlat, out);

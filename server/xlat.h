@@ -69,6 +69,7 @@ void xlat_site_removed(struct engine *e, const char *site);
 /* Once a second: idle dynamic mappings forgotten. */
 void xlat_tick(struct xlat *x, uint64_t now);
 /* show: the translator's figures and drops by reason (with the server's),
+ * its drop_nat64_* last, so the server's block keeps its drops together;
  * and after the peers a block per forward (forward=PROTO PORT [IPV6]:PORT)
  * and per mapping (mapping=IPV4). */
 void xlat_show(const struct xlat *x, struct evbuffer *out);

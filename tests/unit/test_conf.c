@@ -1152,6 +1152,13 @@ test_ipv4_reach(void **state)
 	assert_int_equal(conf_forward_parse("tcp 80 [fe80::1]:80", &f, err, sizeof(err)), -1);
 	assert_string_equal(err, "forward 'tcp 80 [fe80::1]:80': not a global unicast address");
 	assert_int_equal(conf_forward_parse("tcp 80 [2001:db8::1]:80 x", &f, err, sizeof(err)), -1);
+	/* a value reaches messages escaped: no control byte gets through */
+	assert_int_equal(conf_forward_parse("tcp\t80\t[\x1b]2;x\x07]:80", &f, err, sizeof(err)), -1);
+	assert_null(strchr(err, 0x1b));
+	assert_null(strchr(err, 0x07));
+	/* white space between an ipv4-map's two addresses, tabs too */
+	struct conf_map m;
+	assert_int_equal(conf_map_parse("203.0.113.11\t2001:db8::1", &m, err, sizeof(err)), 0);
 
 	/* the checks across the file, each with its line */
 	server_error(SERVER_HEAD "public-ipv4 = 224.0.0.1\n",
@@ -1183,6 +1190,8 @@ test_ipv4_reach(void **state)
 	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 203.0.113.9 2001:db8::1\n"
 	    "ipv4-map = 203.0.113.10 2001:db8::1\n",
 	    "t.conf:7: ipv4-map 203.0.113.10: that host has a mapping already (line 6)");
+	server_error(SERVER_HEAD "public-ipv4 = 198.18.3.4\n",
+	    "t.conf:1: public-ipv4 is inside ipv4-pool: the pool must be addresses of its own");
 	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 127.0.0.1 2001:db8::1\n",
 	    "t.conf:6: ipv4-map '127.0.0.1 2001:db8::1': '127.0.0.1' is not a unicast IPv4 address");
 }

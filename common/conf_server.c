@@ -640,6 +640,10 @@ conf_check_ipv4(struct conf_ctx *ctx)
 
 	if (!srv->prefix_auto && prefix_contains(&srv->prefix, &srv->nat64_prefix.addr))
 		conf_error_at(ctx, ctx->server_line, "nat64-prefix is inside prefix: it must be a prefix of its own");
+	/* a forward or a map with no translator to serve it: a contradiction, not a choice */
+	if (srv->public_ipv4_mode == CONF_IPV4_OFF && (srv->n_forwards > 0 || srv->n_maps > 0))
+		conf_error_at(ctx, srv->n_forwards > 0 ? srv->forwards[0].line : srv->maps[0].line,
+		    "%s with public-ipv4 = off: IPv4 reach is off", srv->n_forwards > 0 ? "forward" : "ipv4-map");
 	/* the pool lends its addresses to site hosts: the public one among them would be lent too */
 	if (srv->public_ipv4_mode == CONF_IPV4_ADDR &&
 	    conf_ipv4_in(&srv->public_ipv4, &srv->ipv4_pool, srv->ipv4_pool_len))

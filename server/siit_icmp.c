@@ -367,8 +367,11 @@ siit_icmp_error_6to4(struct siit *s, const struct siit_v6 *v, const struct in_ad
 	o[25] = 0;
 	siit_put16(o + 26, mtu);
 	in4 = o + SIIT_IP4_LEN + SIIT_ICMP_LEN;
+	/* RFC 7915 5.3: the packet inside translated as 5.1 does the outer
+	 * one: a fragment keeps its place, DF clear, else DF above 1260 bytes */
 	siit_write4(in4, in.tc, (uint16_t)(SIIT_IP4_LEN + in.ulen), in.frag ? (uint16_t)in.id : 0,
-	    in.frag ? (uint16_t)((in.mf ? 0x2000 : 0) | in.off / 8) : 0, in.hlim, proto, &isrc4, &host->v4);
+	    in.frag ? (uint16_t)((in.mf ? 0x2000 : 0) | in.off / 8) : SIIT_IP4_LEN + in.ulen > 1260 ? 0x4000 : 0,
+	    in.hlim, proto, &isrc4, &host->v4);
 	ipl = o + hdrs;
 	memcpy(ipl, in.pl, n);
 	if (in.off == 0 && in.nh == IPPROTO_ICMP6 && n >= SIIT_ICMP_LEN) {

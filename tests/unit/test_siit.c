@@ -886,7 +886,7 @@ static size_t
 mk_error6(uint8_t *pkt, uint8_t type, uint8_t code, uint32_t rest, const char *from, const char *inner_dst,
     size_t inner_data)
 {
-	uint8_t l4[1100], inner[1200], icmp[1300];
+	uint8_t l4[1300], inner[1400], icmp[1500];
 	size_t n = mk_udp(l4, 53, 5000, inner_data), in_len;
 
 	in_len = pkt6(inner, IPPROTO_UDP, REMOTE6, inner_dst, l4, n);
@@ -951,6 +951,18 @@ test_icmp_errors_6to4(void **state)
 	assert_int_equal(siit_6to4(&f->s, pkt, len, f->now, &f->out), SIIT_OK);
 	assert_int_equal(f->out.len[0], 576);
 	assert_int_equal(g16(OUT(f, 0) + 28 + 2), 20 + 1008);
+	/* RFC 7915 5.3: the packet inside is translated as the outer one is
+	 * (5.1): DF clear up to 1260 bytes, set above */
+	assert_int_equal(g16(OUT(f, 0) + 28 + 6), 0);
+	len = mk_error6(pkt, 1, 4, 0, HOST6, HOST6, 1232);
+	assert_int_equal(siit_6to4(&f->s, pkt, len, f->now, &f->out), SIIT_OK);
+	assert_int_equal(g16(OUT(f, 0) + 28 + 2), 20 + 1240);
+	assert_int_equal(g16(OUT(f, 0) + 28 + 6), 0);
+	len = mk_error6(pkt, 1, 4, 0, HOST6, HOST6, 1233);
+	assert_int_equal(siit_6to4(&f->s, pkt, len, f->now, &f->out), SIIT_OK);
+	assert_int_equal(g16(OUT(f, 0) + 28 + 2), 20 + 1241);
+	assert_int_equal(g16(OUT(f, 0) + 28 + 6), 0x4000);
+	verify4(OUT(f, 0), f->out.len[0]);
 	/* drops: about a packet never sent (a host without an entry), from
 	 * inside the NAT64 prefix, informational types, a pointer past the
 	 * header */

@@ -649,6 +649,10 @@ conf_check_ipv4(struct conf_ctx *ctx)
 	    conf_ipv4_in(&srv->public_ipv4, &srv->ipv4_pool, srv->ipv4_pool_len))
 		conf_error_at(ctx, ctx->server_line, "public-ipv4 is inside ipv4-pool: the pool must be addresses of its own");
 	for (size_t i = 0; i < srv->n_forwards; i++) {
+		/* the DNAT would take the tunnel's own IPv4 datagrams */
+		if (srv->forwards[i].proto == IPPROTO_UDP && srv->forwards[i].port == srv->listen_port)
+			conf_error_at(ctx, srv->forwards[i].line, "forward udp %u: that is listen-port, the tunnel's",
+			    srv->listen_port);
 		conf_forward_format(&srv->forwards[i], text, sizeof(text));
 		snprintf(what, sizeof(what), "forward %s", text);
 		conf_check_host(ctx, what, srv->forwards[i].peer, &srv->forwards[i].addr, srv->forwards[i].line);

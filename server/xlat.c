@@ -504,6 +504,8 @@ xlat_forward_add(struct engine *e, const char *site, const char *text, struct ev
 	snprintf(f.peer, sizeof(f.peer), "%s", site);
 	if (xlat_check(e, &f, err, errlen) != 0)
 		return -1;
+	if (f.proto == IPPROTO_UDP && f.port == e->conf.listen_port)
+		return util_errorf(err, errlen, "forward udp %u: that is listen-port, the tunnel's", f.port);
 	conf_forward_format(&f, t, sizeof(t));
 	if ((had = forwards_find(&e->xlat->fw, f.proto, f.port)) != NULL)
 		return util_errorf(err, errlen, "%s %u is already forwarded to peer %s",

@@ -1190,6 +1190,8 @@ test_ipv4_reach(void **state)
 	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nipv4-map = 203.0.113.9 2001:db8::1\n"
 	    "ipv4-map = 203.0.113.10 2001:db8::1\n",
 	    "t.conf:7: ipv4-map 203.0.113.10: that host has a mapping already (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nforward = udp 51820 [2001:db8::1]:51820\n",
+	    "t.conf:6: forward udp 51820: that is listen-port, the tunnel's");
 	server_error(SERVER_HEAD "public-ipv4 = off\n[peer home1]\npublic-key = " KEY_HOME1 "\n"
 	    "forward = tcp 443 [2001:db8::1]:443\n", "t.conf:7: forward with public-ipv4 = off: IPv4 reach is off");
 	server_error(SERVER_HEAD "public-ipv4 = 198.18.3.4\n",

@@ -170,11 +170,11 @@ xlat_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct xlat *x = arg;
 	size_t hl = x->offload ? GSO_HDR_LEN : 0;
+	uint64_t now = util_now_ms();   /* one clock read a batch: the map ages in minutes */
 
 	(void)what;
 	for (int i = 0; i < XLAT_BATCH; i++) {
 		ssize_t n = read(fd, x->in, hl + XLAT_PACKET_MAX);
-		uint64_t now = util_now_ms();
 		struct virtio_net_hdr h = { 0 }, burst;
 		struct siit_gso g = { .payload = NULL, .payload_len = 0 };
 		bool is_burst = false;

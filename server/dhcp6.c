@@ -152,6 +152,21 @@ dhcp6_msg_option(struct dhcp6_walk *w, uint16_t code, const uint8_t *p, size_t l
 		for (size_t i = 0; i < len && m->n_dns < DHCP6_DNS_MAX; i += 16)
 			memcpy(&m->dns[m->n_dns++], p + i, 16);
 		return DHCP6_OK;
+	case DHCP6_OPT_CLIENT_FQDN:
+		/* RFC 4704 4.1: flags, then the name (possibly empty) */
+		if (len < 1)
+			return DHCP6_DROP_OPTION_LENGTH;
+		if (m->has_fqdn)
+			return DHCP6_DROP_DUPLICATE;
+		m->has_fqdn = true;
+		m->fqdn_flags = p[0];
+		if (len - 1 > DHCP6_FQDN_MAX) {
+			m->fqdn_too_long = true;
+			return DHCP6_OK;
+		}
+		memcpy(m->fqdn, p + 1, len - 1);
+		m->fqdn_len = len - 1;
+		return DHCP6_OK;
 	case DHCP6_OPT_DOMAIN_LIST:
 		if (len <= DHCP6_DOMAINS_MAX) {
 			memcpy(m->domains, p, len);
@@ -331,7 +346,7 @@ size_t
 dhcp6_build(const struct dhcp6_msg *m, uint8_t *out, size_t cap)
 {
 	struct dhcp6_out o = { .p = out, .end = out + cap };
-	uint8_t *p, v[2 * DHCP6_ORO_MAX];
+	uint8_t *p, v[2 * DHCP6_ORO_MAX], fq[1 + DHCP6_FQDN_MAX];
 
 	if ((p = dhcp6_room(&o, 4)) == NULL)
 		return 0;
@@ -370,5 +385,12 @@ dhcp6_build(const struct dhcp6_msg *m, uint8_t *out, size_t cap)
 	if (m->domains_len)
 		dhcp6_put_option(&o, DHCP6_OPT_DOMAIN_LIST, m->domains,
 		    m->domains_len < DHCP6_DOMAINS_MAX ? m->domains_len : DHCP6_DOMAINS_MAX);
+	if (m->has_fqdn) {
+		size_t n = m->fqdn_len < DHCP6_FQDN_MAX ? m->fqdn_len : DHCP6_FQDN_MAX;
+
+		fq[0] = m->fqdn_flags;
+		memcpy(fq + 1, m->fqdn, n);
+		dhcp6_put_option(&o, DHCP6_OPT_CLIENT_FQDN, fq, 1 + n);
+	}
 	return o.full ? 0 : (size_t)(o.p - out);
 }

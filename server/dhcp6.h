@@ -27,8 +27,13 @@ enum {
 	DHCP6_OPT_IAADDR = 5, DHCP6_OPT_ORO = 6, DHCP6_OPT_PREFERENCE = 7,
 	DHCP6_OPT_ELAPSED_TIME = 8, DHCP6_OPT_STATUS_CODE = 13, DHCP6_OPT_RAPID_COMMIT = 14,
 	DHCP6_OPT_DNS_SERVERS = 23, DHCP6_OPT_DOMAIN_LIST = 24, DHCP6_OPT_IA_PD = 25,
-	DHCP6_OPT_IAPREFIX = 26,
+	DHCP6_OPT_IAPREFIX = 26, DHCP6_OPT_CLIENT_FQDN = 39,
 };
+
+/* RFC 4704 4.1: the Client FQDN option's flags */
+#define DHCP6_FQDN_S 0x01               /* the server updates the AAAA */
+#define DHCP6_FQDN_O 0x02               /* the server overrode the client's S */
+#define DHCP6_FQDN_N 0x04               /* no updates at all */
 
 /* RFC 8415 21.13 status codes */
 enum {
@@ -43,6 +48,7 @@ enum {
 #define DHCP6_ORO_MAX      32
 #define DHCP6_DNS_MAX      4
 #define DHCP6_DOMAINS_MAX  256  /* the domain list, in wire form */
+#define DHCP6_FQDN_MAX     255  /* RFC 1035 3.1: a name in wire form */
 #define DHCP6_MSG_MAX      1232 /* what dhcp6_build may write: 1280 - 40 - 8 */
 
 /* Why a message was dropped; the name is its counter in `v6ext show`. */
@@ -102,6 +108,14 @@ struct dhcp6_msg {
 	struct in6_addr dns[DHCP6_DNS_MAX];
 	size_t domains_len;             /* RFC 1035 3.1 names, back to back */
 	uint8_t domains[DHCP6_DOMAINS_MAX];
+	/* Client FQDN (RFC 4704): the flags and the name as sent, in wire
+	 * form; names.h reads it. A name over DHCP6_FQDN_MAX is not kept:
+	 * fqdn_too_long says it came. */
+	bool has_fqdn;
+	bool fqdn_too_long;
+	uint8_t fqdn_flags;
+	size_t fqdn_len;
+	uint8_t fqdn[DHCP6_FQDN_MAX];
 };
 
 /* Parse a UDP payload. On DHCP6_OK *m holds the message; otherwise the

@@ -217,6 +217,12 @@ assert_msg_equal(const struct dhcp6_msg *x, const struct dhcp6_msg *y)
 	assert_memory_equal(x->dns, y->dns, x->n_dns * sizeof(x->dns[0]));
 	assert_int_equal(x->domains_len, y->domains_len);
 	assert_memory_equal(x->domains, y->domains, x->domains_len);
+	assert_int_equal(x->has_fqdn, y->has_fqdn);
+	if (x->has_fqdn) {
+		assert_int_equal(x->fqdn_flags, y->fqdn_flags);
+		assert_int_equal(x->fqdn_len, y->fqdn_len);
+		assert_memory_equal(x->fqdn, y->fqdn, x->fqdn_len);
+	}
 }
 
 /* Build m, check the length fits DHCP6_MSG_MAX, parse it back into *back. */
@@ -287,6 +293,19 @@ test_solicit_round_trip(void **state)
 	assert_true(dhcp6_oro_has(&back, DHCP6_OPT_DNS_SERVERS));
 	assert_true(dhcp6_oro_has(&back, DHCP6_OPT_DOMAIN_LIST));
 	assert_false(dhcp6_oro_has(&back, DHCP6_OPT_IA_PD));
+
+	/* a Client FQDN (RFC 4704 4.1): flags, then "vm1" as a partial name
+	 * (no root label); and an empty name, which asks the server for one */
+	m.has_fqdn = true;
+	m.fqdn_flags = DHCP6_FQDN_S;
+	memcpy(m.fqdn, "\003vm1", 4);
+	m.fqdn_len = 4;
+	len = round_trip(&m, out, &back);
+	assert_memory_equal(out + len - 9, "\x00\x27\x00\x05\x01\003vm1", 9);
+	m.fqdn_len = 0;
+	len = round_trip(&m, out, &back);
+	assert_memory_equal(out + len - 5, "\x00\x27\x00\x01\x01", 5);
+	m.has_fqdn = false;
 
 	/* a status code in an IA and at the top level come back too */
 	m.ia_na[1].has_status = true;
@@ -931,6 +950,32 @@ test_build_cap(void **state)
 
 /* ------------------------------------------------------------- domain list */
 
+/* The FQDN option's own checks: a flags byte at least, one option, and a
+ * name over 255 bytes noted, not kept, the message still served. */
+static void
+test_fqdn_option(void **state)
+{
+	uint8_t buf[600] = { DHCP6_SOLICIT, 0, 0, 1, 0, 1, 0, 10, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8 };
+	size_t n = 18;
+	struct dhcp6_msg m;
+
+	(void)state;
+	/* length 0: no flags */
+	memcpy(buf + n, "\x00\x27\x00\x00", 4);
+	assert_int_equal(dhcp6_parse(buf, n + 4, &m), DHCP6_DROP_OPTION_LENGTH);
+	/* twice */
+	memcpy(buf + n, "\x00\x27\x00\x01\x01\x00\x27\x00\x01\x01", 10);
+	assert_int_equal(dhcp6_parse(buf, n + 10, &m), DHCP6_DROP_DUPLICATE);
+	/* 300 bytes of name */
+	memcpy(buf + n, "\x00\x27\x01\x2d\x01", 5);
+	memset(buf + n + 5, 'a', 300);
+	assert_int_equal(dhcp6_parse(buf, n + 305, &m), DHCP6_OK);
+	assert_true(m.has_fqdn);
+	assert_true(m.fqdn_too_long);
+	assert_int_equal(m.fqdn_len, 0);
+	assert_int_equal(m.fqdn_flags, 1);
+}
+
 static void
 test_encode_domains(void **state)
 {
@@ -1021,6 +1066,7 @@ main(void)
 		cmocka_unit_test(test_ia_max),
 		cmocka_unit_test(test_build_cap),
 		cmocka_unit_test(test_encode_domains),
+		cmocka_unit_test(test_fqdn_option),
 		cmocka_unit_test(test_drop_names),
 	};
 

@@ -85,6 +85,20 @@ struct conf_map {
 	struct in6_addr v6;
 	int line;
 };
+/* host = NAME IPV6 and host-duid = NAME DUID-HEX, in a [peer] section
+ * (docs/DNS.md). */
+#define CONF_HOSTS_MAX  4096    /* in the whole file */
+#define CONF_DUID_MAX   130     /* RFC 8415 11.1: type + at most 128 bytes */
+struct conf_host {
+	char peer[CONF_NAME_MAX + 1];
+	char name[64];                      /* one label */
+	bool by_duid;
+	struct in6_addr addr;               /* host */
+	size_t duid_len;                    /* host-duid */
+	uint8_t duid[CONF_DUID_MAX];
+	int line;
+};
+
 enum conf_sub_kind { CONF_SUB_AUTO, CONF_SUB_INDEX, CONF_SUB_PREFIX };
 
 struct conf_peer {
@@ -136,7 +150,19 @@ struct conf_server {
 	size_t n_forwards;
 	struct conf_map *maps;              /* heap, n_maps */
 	size_t n_maps;
+	/* DNS names (docs/DNS.md) */
+	char dns_zone[CONF_HOST_MAX + 1];   /* "" when none */
+	bool dns_update;                    /* dns-update-server set */
+	struct sockaddr_storage dns_update_server;
+	char dns_tsig_key_file[CONF_PATH_MAX];
+	char dns_hosts_dir[CONF_PATH_MAX];
+	char dns_hook[CONF_PATH_MAX];
+	struct conf_host *hosts;            /* heap, every peer's host and host-duid */
+	size_t n_hosts;
 };
+
+/* Anything publishes names: the publisher process runs. */
+bool conf_dns_publishes(const struct conf_server *c);
 
 struct conf_client {
 	char path[CONF_PATH_MAX];

@@ -18,7 +18,7 @@
 /* Longest section header text between '[' and ']' we look at. */
 #define CONF_SECTION_TEXT   128
 /* Most keys one section takes (bits of the per-section seen table). */
-#define CONF_SECTION_KEYS   24
+#define CONF_SECTION_KEYS   32
 /* A value echoed in a message: 64 bytes, each at most "\xHH", then "...". */
 #define CONF_VIS_BYTES      64
 #define CONF_VIS_LEN        (CONF_VIS_BYTES + 4 + 3 + 1)
@@ -128,6 +128,8 @@ enum {
 	CONF_PEER_TAP,
 	CONF_PEER_FORWARD,
 	CONF_PEER_MAP,
+	CONF_PEER_HOST,
+	CONF_PEER_HOST_DUID,
 };
 
 enum {
@@ -174,6 +176,9 @@ int conf_parse_key(struct conf_ctx *ctx, const char *what, const char *s, uint8_
 int conf_parse_prefix(struct conf_ctx *ctx, const char *what, const char *s, struct prefix *dst);
 int conf_parse_hostport(struct conf_ctx *ctx, const char *what, const char *s, char *host, size_t hostsize,
     bool *bracketed, uint16_t *port, uint16_t default_port);
+/* [IPV6]:PORT or IPV4:PORT, literals only; default_port 0: the port is required. */
+int conf_parse_sockaddr(struct conf_ctx *ctx, const char *what, const char *v, struct sockaddr_storage *ss,
+    uint16_t default_port);
 void *conf_field(void *base, const struct conf_key *k);
 int conf_set_path(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
 int conf_set_ifname(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
@@ -185,5 +190,17 @@ int conf_set_bool(struct conf_ctx *ctx, const struct conf_key *k, void *base, co
 int conf_set_key(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
 int conf_set_user(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
 int conf_set_group(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
+
+/* conf_dns.c: the DNS names' keys and their checks across the file. */
+int conf_set_dns_zone(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
+int conf_set_dns_update(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
+int conf_set_host(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
+int conf_set_host_duid(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v);
+void conf_check_dns(struct conf_ctx *ctx);
+const char *conf_dns_reload_fixed(const struct conf_server *a, const struct conf_server *b);
+/* conf_server.c: what the DNS checks share with the IPv4 ones. */
+void conf_check_host(struct conf_ctx *ctx, const char *what, const char *peer_name, const struct in6_addr *a,
+    int line);
+void *conf_grow(struct conf_ctx *ctx, void *v, size_t n, size_t size, size_t max, const char *what);
 
 #endif

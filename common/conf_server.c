@@ -56,6 +56,11 @@ const struct conf_key conf_server_keys[] = {
 	{ "public-ipv4", conf_set_public4, CONF_FIELD(struct conf_server, public_ipv4) },
 	{ "nat64-prefix", conf_set_nat64, CONF_FIELD(struct conf_server, nat64_prefix) },
 	{ "ipv4-pool", conf_set_pool, CONF_FIELD(struct conf_server, ipv4_pool) },
+	{ "dns-zone", conf_set_dns_zone, CONF_FIELD(struct conf_server, dns_zone) },
+	{ "dns-update-server", conf_set_dns_update, CONF_FIELD(struct conf_server, dns_update_server) },
+	{ "dns-tsig-key-file", conf_set_path, CONF_FIELD(struct conf_server, dns_tsig_key_file) },
+	{ "dns-hosts-dir", conf_set_path, CONF_FIELD(struct conf_server, dns_hosts_dir) },
+	{ "dns-hook", conf_set_path, CONF_FIELD(struct conf_server, dns_hook) },
 };
 
 const size_t conf_server_n_keys = sizeof(conf_server_keys) / sizeof(conf_server_keys[0]);
@@ -68,6 +73,8 @@ const struct conf_key conf_peer_keys[] = {
 	[CONF_PEER_TAP] = { "tap", conf_set_ifname, CONF_FIELD(struct conf_peer, tap) },
 	[CONF_PEER_FORWARD] = { "forward", conf_set_forward, .repeatable = true },
 	[CONF_PEER_MAP] = { "ipv4-map", conf_set_map, .repeatable = true },
+	[CONF_PEER_HOST] = { "host", conf_set_host, .repeatable = true },
+	[CONF_PEER_HOST_DUID] = { "host-duid", conf_set_host_duid, .repeatable = true },
 };
 
 const size_t conf_peer_n_keys = sizeof(conf_peer_keys) / sizeof(conf_peer_keys[0]);
@@ -168,34 +175,9 @@ static int
 conf_set_metrics(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
 {
 	struct conf_server *srv = base;
-	char host[INET6_ADDRSTRLEN], vb[CONF_VIS_LEN], hb[CONF_VIS_LEN];
-	bool bracketed;
-	uint16_t port;
 
-	if (conf_parse_hostport(ctx, k->name, v, host, sizeof(host), &bracketed, &port, 0) == -1)
+	if (conf_parse_sockaddr(ctx, k->name, v, &srv->metrics_listen, 0) == -1)
 		return -1;
-	memset(&srv->metrics_listen, 0, sizeof(srv->metrics_listen));
-	if (bracketed) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&srv->metrics_listen;
-
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
-			conf_error(ctx, "%s '%s': '%s' is not an IPv6 address", k->name,
-			    conf_vis(vb, v), conf_vis(hb, host));
-			return -1;
-		}
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&srv->metrics_listen;
-
-		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
-			conf_error(ctx, "%s '%s': '%s' is not an IPv4 address"
-			    " (an IPv6 one goes in brackets)", k->name, conf_vis(vb, v), conf_vis(hb, host));
-			return -1;
-		}
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-	}
 	srv->metrics_enabled = true;
 	return 0;
 }
@@ -291,7 +273,7 @@ conf_set_pool(struct conf_ctx *ctx, const struct conf_key *k, void *base, const 
 }
 
 /* Room for one more of n entries of size in *v (doubling). */
-static void *
+void *
 conf_grow(struct conf_ctx *ctx, void *v, size_t n, size_t size, size_t max, const char *what)
 {
 	void *nv;
@@ -595,7 +577,7 @@ conf_peer_sub(const struct conf_server *srv, const struct conf_peer *peer, struc
 
 /* A site host of a forward or a mapping (what, at line) must be where its
  * peer's site is, as far as the file tells. */
-static void
+void
 conf_check_host(struct conf_ctx *ctx, const char *what, const char *peer_name, const struct in6_addr *a, int line)
 {
 	const struct conf_server *srv = ctx->srv;
@@ -720,8 +702,10 @@ conf_server_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 	if (ctx.eof && ctx.server_line == 0)
 		conf_error_at(&ctx, 0, "[server] needs %s", conf_server_keys[0].name);
 	conf_check_peers(&ctx, ctx.eof);
-	if (ctx.eof)
+	if (ctx.eof) {
 		conf_check_ipv4(&ctx);
+		conf_check_dns(&ctx);
+	}
 	if (ctx.eof && out->dhcpv6_preferred > out->dhcpv6_valid)
 		conf_error_at(&ctx, ctx.server_line, "dhcpv6-preferred-lifetime %" PRIu32
 		    " is longer than dhcpv6-valid-lifetime %" PRIu32 " (RFC 8415 21.6)",
@@ -779,7 +763,7 @@ conf_server_reload_fixed(const struct conf_server *a, const struct conf_server *
 		return "nat64-prefix";
 	if (a->ipv4_pool.s_addr != b->ipv4_pool.s_addr || a->ipv4_pool_len != b->ipv4_pool_len)
 		return "ipv4-pool";
-	return NULL;
+	return conf_dns_reload_fixed(a, b);
 }
 
 void
@@ -790,6 +774,7 @@ conf_server_free(struct conf_server *c)
 	free(c->peers);
 	free(c->forwards);
 	free(c->maps);
+	free(c->hosts);
 	memset(c, 0, sizeof(*c));
 }
 

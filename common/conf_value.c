@@ -230,6 +230,40 @@ conf_parse_hostport(struct conf_ctx *ctx, const char *what, const char *s,
 
 /* ------------------------------------------------------------- key setters */
 
+int
+conf_parse_sockaddr(struct conf_ctx *ctx, const char *what, const char *v, struct sockaddr_storage *ss,
+    uint16_t default_port)
+{
+	char host[INET6_ADDRSTRLEN], vb[CONF_VIS_LEN], hb[CONF_VIS_LEN];
+	bool bracketed;
+	uint16_t port;
+
+	if (conf_parse_hostport(ctx, what, v, host, sizeof(host), &bracketed, &port, default_port) == -1)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (bracketed) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
+			conf_error(ctx, "%s '%s': '%s' is not an IPv6 address", what, conf_vis(vb, v), conf_vis(hb, host));
+			return -1;
+		}
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
+			conf_error(ctx, "%s '%s': '%s' is not an IPv4 address"
+			    " (an IPv6 one goes in brackets)", what, conf_vis(vb, v), conf_vis(hb, host));
+			return -1;
+		}
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+	}
+	return 0;
+}
+
 void *
 conf_field(void *base, const struct conf_key *k)
 {

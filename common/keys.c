@@ -163,42 +163,46 @@ key_open_file(const char *path, char *err, size_t errlen)
 }
 
 int
-key_read_fd(int fd, const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
+key_read_secret_fd(int fd, const char *path, uint8_t *buf, size_t cap, size_t *len, char *err, size_t errlen)
 {
-	uint8_t buf[KEY_FILE_MAX + 1];
 	struct stat st;
 	size_t n = 0;
 	ssize_t r;
-	int ret = -1;
 
-	sodium_memzero(key, KEY_LEN);
-	if (fstat(fd, &st) == -1) {
-		keys_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		keys_err(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		keys_err(err, errlen, "%s: permissions %04o are too open; chmod 600 %s",
-		    path, (unsigned int)(st.st_mode & 07777), path);
-		goto out;
-	}
-
-	while (n < sizeof(buf)) {
-		r = read(fd, buf + n, sizeof(buf) - n);
+	*len = 0;
+	if (fstat(fd, &st) == -1)
+		return keys_err(err, errlen, "%s: %s", path, strerror(errno)), -1;
+	if (!S_ISREG(st.st_mode))
+		return keys_err(err, errlen, "%s: not a regular file", path), -1;
+	if ((st.st_mode & 077) != 0)
+		return keys_err(err, errlen, "%s: permissions %04o are too open; chmod 600 %s",
+		    path, (unsigned int)(st.st_mode & 07777), path), -1;
+	while (n < cap) {
+		r = read(fd, buf + n, cap - n);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			keys_err(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
+			sodium_memzero(buf, n);
+			return keys_err(err, errlen, "%s: %s", path, strerror(errno)), -1;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
+	*len = n;
+	return 0;
+}
 
+int
+key_read_fd(int fd, const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen)
+{
+	uint8_t buf[KEY_FILE_MAX + 1];
+	size_t n;
+	int ret = -1;
+
+	sodium_memzero(key, KEY_LEN);
+	if (key_read_secret_fd(fd, path, buf, sizeof(buf), &n, err, errlen) != 0)
+		goto out;
 	/* The key, then nothing, "\n" or "\r\n"; anything else is refused
 	 * without saying what was found. */
 	if (!(n == KEY_B64_LEN ||

@@ -31,5 +31,9 @@ int key_read_file(const char *path, uint8_t key[KEY_LEN], char *err, size_t errl
  * one on it. path is for messages only. */
 int key_open_file(const char *path, char *err, size_t errlen);
 int key_read_fd(int fd, const char *path, uint8_t key[KEY_LEN], char *err, size_t errlen);
+/* A secret file of another kind (a TSIG key): the same checks of the
+ * file, up to cap bytes of it into buf (*len); the caller parses and wipes
+ * them. */
+int key_read_secret_fd(int fd, const char *path, uint8_t *buf, size_t cap, size_t *len, char *err, size_t errlen);
 
 #endif

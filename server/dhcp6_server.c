@@ -123,13 +123,16 @@ dhcp6_server_let_go(const struct dhcp6_server *srv, struct leases *l, const stru
 
 enum dhcp6_drop
 dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
-    const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed)
+    const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed,
+    enum names_verdict *named)
 {
 	uint8_t scratch[DHCP6_MSG_MAX];
+	char host[NAMES_HOST_MAX + 1] = "";
 	enum dhcp6_drop d;
-	bool commit;
+	bool commit, bound = false;
 
 	*changed = false;
+	*named = NAMES_NONE;
 	if ((d = dhcp6_server_check(srv, req)) != DHCP6_OK)
 		return d;
 	memset(reply, 0, sizeof(*reply));
@@ -178,6 +181,10 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 			reply->ia_pd[i].status = DHCP6_NO_PREFIX_AVAIL;
 		}
 		reply->n_ia_pd = req->n_ia_pd;
+		if (srv->names != NULL) {
+			*named = names_choose(srv->names, l, req, host);
+			names_reply(srv->names, req, *named, host, reply);
+		}
 		/* bind only what the client will hear of: a reply that does not
 		 * fit one message is never sent, so nothing may be bound for it */
 		if (dhcp6_build(reply, scratch, sizeof(scratch)) == 0)
@@ -189,8 +196,12 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 				continue;
 			if (lease_commit(l, srv->site, req->client_id, req->client_id_len, ia->iaid,
 			    &ia->addrs[0].addr, now + srv->valid) == 0)
-				*changed = true;
+				*changed = bound = true;
 		}
+		/* the name goes with every binding of the client: it names the
+		 * host, not one address */
+		if (bound && srv->names != NULL)
+			lease_name(l, srv->site, req->client_id, req->client_id_len, host);
 		return DHCP6_OK;
 	case DHCP6_RELEASE:
 	case DHCP6_DECLINE:

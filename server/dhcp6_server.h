@@ -19,6 +19,7 @@
 
 #include "dhcp6.h"
 #include "lease.h"
+#include "names.h"
 #include "prefix.h"
 
 #define DHCP6_DEFAULT_PREFERRED 43200   /* s: 12 h; T1 is half, T2 0.8 of it */
@@ -37,6 +38,7 @@ struct dhcp6_server {
 	const uint8_t *key;             /* 32 bytes: keys the address choice */
 	lease_in_use_fn in_use;         /* addresses seen on the data path */
 	void *in_use_ctx;
+	const struct names_site *names; /* host names (names.h), or NULL */
 };
 
 /* The server's DUID: DUID-UUID (RFC 6355), derived from its public key, so
@@ -45,8 +47,11 @@ struct dhcp6_server {
 void dhcp6_server_duid(const uint8_t pub[32], uint8_t duid[DHCP6_SERVER_DUID_LEN]);
 
 /* Answer req at unix time now. DHCP6_OK: *reply is to be sent; *changed
- * says the leases changed (save them). Otherwise the drop reason. */
+ * says the leases changed (save them); *named what became of the name
+ * the client asked for (names.h; NAMES_NONE when it asked none). Otherwise
+ * the drop reason. */
 enum dhcp6_drop dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
-    const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed);
+    const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed,
+    enum names_verdict *named);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "lease.h"
+#include "names.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -153,6 +154,17 @@ lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t dui
 }
 
 void
+lease_name(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct lease *e = &l->v[i];
+
+		if (e->duid_len == duid_len && memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
+			snprintf(e->name, sizeof(e->name), "%s", name);
+	}
+}
+
+void
 lease_remove(struct leases *l, struct lease *e)
 {
 	*e = l->v[--l->n];
@@ -214,6 +226,7 @@ static int
 lease_record(char *line, struct leases *l, int *end, size_t count)
 {
 	char *w[7], *save = NULL, *t;
+	const char *name = "";
 	uint8_t duid[DHCP6_DUID_MAX];
 	size_t n = 0, dl = 0;
 	uint64_t v, iaid = 0, expires;
@@ -232,8 +245,13 @@ lease_record(char *line, struct leases *l, int *end, size_t count)
 		*end = 1;
 		return 0;
 	}
-	if (n == 6 && strcmp(w[0], "lease") == 0) {
+	if ((n == 6 || n == 7) && strcmp(w[0], "lease") == 0) {
 		site = w[1];
+		/* a name, as names_label_ok checks it */
+		if (n == 7 && (strlen(w[6]) >= sizeof(e->name) || !names_label_ok(w[6])))
+			return -1;
+		if (n == 7)
+			name = w[6];
 		if (util_hex_decode(duid, sizeof(duid), &dl, w[2]) != 0 || dl < 3 ||
 		    lease_number(w[3], UINT32_MAX, &iaid) != 0 || inet_pton(AF_INET6, w[4], &addr) != 1 ||
 		    lease_number(w[5], UINT64_MAX, &expires) != 0)
@@ -254,6 +272,7 @@ lease_record(char *line, struct leases *l, int *end, size_t count)
 	memcpy(e->duid, duid, dl);
 	e->duid_len = dl;
 	e->iaid = (uint32_t)iaid;
+	snprintf(e->name, sizeof(e->name), "%s", name);
 	return 0;
 }
 
@@ -302,7 +321,7 @@ leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t
 int
 leases_build(const struct leases *l, char **out, size_t *outlen)
 {
-	size_t cap = 256 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64);
+	size_t cap = 256 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64 + 64);
 	char *buf = malloc(cap), *p = buf, a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
 
 	if (buf == NULL)
@@ -317,7 +336,8 @@ leases_build(const struct leases *l, char **out, size_t *outlen)
 			continue;
 		}
 		util_hex_encode(hex, e->duid, e->duid_len);
-		p += sprintf(p, "lease %s %s %" PRIu32 " %s %" PRIu64 "\n", e->site, hex, e->iaid, a, e->expires);
+		p += sprintf(p, "lease %s %s %" PRIu32 " %s %" PRIu64 "%s%s\n", e->site, hex, e->iaid, a, e->expires,
+		    e->name[0] != '\0' ? " " : "", e->name);
 	}
 	p += sprintf(p, "end %zu\n", l->n);
 	*out = buf;

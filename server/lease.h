@@ -7,7 +7,8 @@
  * The file (state-dir/leases), one record per line:
  *
  *   v6ext-leases 1
- *   lease SITE DUID-HEX IAID ADDRESS EXPIRES     EXPIRES in unix seconds
+ *   lease SITE DUID-HEX IAID ADDRESS EXPIRES [NAME]   EXPIRES in unix seconds;
+ *                                                NAME the host's (names.h)
  *   declined SITE ADDRESS EXPIRES                out of the pool until then
  *   end N                                         the number of records
  */
@@ -40,6 +41,7 @@ struct lease {
 	uint32_t iaid;
 	struct in6_addr addr;
 	uint64_t expires;               /* unix seconds */
+	char name[64];                  /* the host's name (names.h), "" for none */
 };
 
 struct leases {
@@ -72,6 +74,8 @@ int lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t
  * binding of it goes. */
 int lease_decline(struct leases *l, const char *site, const struct in6_addr *addr, uint64_t until);
 void lease_remove(struct leases *l, struct lease *e);
+/* Name every binding of (site, duid): name, or "" for none. */
+void lease_name(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, const char *name);
 /* Drop what expired at or before now; returns how many. */
 size_t lease_expire(struct leases *l, uint64_t now);
 

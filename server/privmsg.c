@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "forwards.h"
 #include "lease.h"
+#include "names.h"
 #include "privmsg.h"
 #include "stamps.h"
 
@@ -44,6 +45,7 @@ privmsg_file_name(enum privmsg_file f)
 		[PRIV_FILE_LEASES] = LEASE_FILE,
 		[PRIV_FILE_TIMESTAMPS] = STAMPS_FILE,
 		[PRIV_FILE_FORWARDS] = FORWARDS_FILE,
+		[PRIV_FILE_NAMES] = NAMES_FILE,
 	};
 
 	return f < PRIV_FILE_MAX ? names[f] : "unknown";
@@ -57,6 +59,7 @@ privmsg_file_max(enum privmsg_file f)
 	case PRIV_FILE_LEASES:      return LEASE_FILE_MAX;
 	case PRIV_FILE_TIMESTAMPS:  return STAMPS_FILE_MAX;
 	case PRIV_FILE_FORWARDS:    return FORWARDS_FILE_MAX;
+	case PRIV_FILE_NAMES:       return NAMES_FILE_MAX;
 	case PRIV_FILE_MAX:         break;
 	}
 	return 0;

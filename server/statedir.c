@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "forwards.h"
 #include "lease.h"
+#include "names.h"
 #include "stamps.h"
 #include "statedir.h"
 #include "util.h"
@@ -26,12 +27,14 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 		{ .name = STAMPS_FILE, .optional_before = true },
 		/* likewise */
 		{ .name = FORWARDS_FILE, .optional_before = true },
+		{ .name = NAMES_FILE, .optional_before = true },
 	};
 	char *text[ARRAY_SIZE(kinds)] = { NULL };
 	struct alloc a;
 	struct leases l;
 	struct stamps st;
 	struct forwards fw;
+	struct names_set ns = { 0 };
 	int rc;
 
 	if ((rc = statefile_dir_open(d, path, err, errlen)) != 0)
@@ -42,7 +45,8 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 	forwards_init(&fw);
 	if (alloc_build(&a, &text[0], &kinds[0].empty_len) != 0 || leases_build(&l, &text[1], &kinds[1].empty_len) != 0 ||
 	    stamps_build(&st, &text[2], &kinds[2].empty_len) != 0 ||
-	    forwards_build(&fw, &text[3], &kinds[3].empty_len) != 0) {
+	    forwards_build(&fw, &text[3], &kinds[3].empty_len) != 0 ||
+	    names_build(&ns, &text[4], &kinds[4].empty_len) != 0) {
 		snprintf(err, errlen, "state-dir %s: out of memory", d->path);
 		rc = ENOMEM;
 	} else {
@@ -50,6 +54,7 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 		kinds[1].empty = text[1];
 		kinds[2].empty = text[2];
 		kinds[3].empty = text[3];
+		kinds[4].empty = text[4];
 		rc = statefile_start(d, kinds, ARRAY_SIZE(kinds), NULL, err, errlen);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)

@@ -68,7 +68,8 @@ leases_text(const struct kv *kv, size_t n)
 		if (strcmp(leases_get(kv, i, end, "state"), "declined") == 0)
 			printf("  %s  declined, back in the pool in %lld s\n", kv[i].val, atoll(exp) - now);
 		else
-			printf("  %s  duid %s  iaid %s  expires in %lld s\n", kv[i].val,
+			printf("  %s  %s  duid %s  iaid %s  expires in %lld s\n", kv[i].val,
+			    leases_get(kv, i, end, "name")[0] ? leases_get(kv, i, end, "name") : "-",
 			    leases_get(kv, i, end, "duid"), leases_get(kv, i, end, "iaid"), atoll(exp) - now);
 		count++;
 	}

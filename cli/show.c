@@ -71,7 +71,7 @@ show_parse(char *reply, struct kv **out, size_t *n, int *err_no)
 /* Keys whose values are names, keys, addresses or identifiers: strings in
  * JSON even when all digits (a peer "007", a DUID "00010001..."). */
 static const char *const cli_string_keys[] = {
-	"bridge", "cipher", "duid", "endpoint", "error", "lease", "ndp_proxy", "peer", "prefix",
+	"bridge", "cipher", "duid", "endpoint", "error", "lease", "name", "ndp_proxy", "peer", "prefix",
 	"public_key", "result", "role", "server_public_key", "session", "site", "state",
 	"sub_prefix", "tap", "upstream",
 };

@@ -13,6 +13,7 @@
 #include "ctl_proto.h"
 #include "engine_data.h"
 #include "keys.h"
+#include "namesync.h"
 #include "ndproxy.h"
 #include "peers.h"
 #include "site.h"
@@ -81,9 +82,9 @@ control_leases(struct engine *e, struct evbuffer *out)
 
 		inet_ntop(AF_INET6, &l->addr, a, sizeof(a));
 		util_hex_encode(hex, l->duid, l->duid_len);
-		evbuffer_add_printf(out, "lease=%s\nsite=%s\nstate=%s\nduid=%s\niaid=%u\nexpires=%llu\n",
+		evbuffer_add_printf(out, "lease=%s\nsite=%s\nstate=%s\nduid=%s\niaid=%u\nexpires=%llu\nname=%s\n",
 		    a, l->site, l->duid_len ? "bound" : "declined", hex, (unsigned)l->iaid,
-		    (unsigned long long)l->expires);
+		    (unsigned long long)l->expires, l->name);
 	}
 	return 0;
 }
@@ -110,6 +111,10 @@ control_show_site(struct engine *e, const struct site *s, struct evbuffer *out, 
 	for (int d = 1; d < DHCP6_DROP_MAX; d++)
 		evbuffer_add_printf(out, "drop_%s=%llu\n", dhcp6_drop_name((enum dhcp6_drop)d),
 		    (unsigned long long)s->dhcp6_drops[d]);
+	evbuffer_add_printf(out, "names=%zu\n", namesync_count(e->names, s->conf.name));
+	for (int v = NAMES_OK + 1; v < NAMES_VERDICT_MAX; v++)
+		evbuffer_add_printf(out, "names_refused_%s=%llu\n", names_verdict_name((enum names_verdict)v),
+		    (unsigned long long)s->names_refused[v]);
 }
 
 static int

@@ -25,6 +25,7 @@
 #include "evloop.h"
 #include "keys.h"
 #include "log.h"
+#include "namesync.h"
 #include "metrics.h"
 #include "ndproxy.h"
 #include "nlmon.h"
@@ -210,8 +211,10 @@ engine_tick(evutil_socket_t fd, short what, void *arg)
 	xlat_tick(e->xlat, now);
 	if (now >= e->next_expire_ms) {
 		e->next_expire_ms = now + LEASE_SWEEP_MS;
-		if (lease_expire(&e->leases, (uint64_t)time(NULL)) != 0)
+		if (lease_expire(&e->leases, (uint64_t)time(NULL)) != 0) {
 			state_touch(&e->state, PRIV_FILE_LEASES);
+			namesync_all(e);
+		}
 	}
 	/* at most one write per file a second */
 	state_flush(&e->state);
@@ -238,6 +241,8 @@ engine_reload(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (peers_reload(e, err, sizeof(err)) != 0)
 		log_warnx("reload: %s; keeping the running configuration", err);
+	else
+		namesync_all(e);
 }
 
 /* The parent's word: answers to state writes, STOP, RELOAD. A reload runs
@@ -427,6 +432,7 @@ engine_stop(struct engine *e)
 		site_close(s, false);
 	}
 	ndproxy_close(e->proxy);
+	namesync_close(e->names);
 	xlat_close(e->xlat);
 	metrics_close(e->metrics);
 	ctl_close(e->ctl);
@@ -481,8 +487,10 @@ engine_main(struct engine_start *start)
 	stamps_init(&e->stamps);
 	dhcp6_server_duid(e->resp->pub, e->duid);
 	engine_load_state(e);
+	e->names = namesync_open(e, start->names);
 	if (peers_start(e, err, sizeof(err)) != 0 || (e->xlat != NULL && xlat_start(e, err, sizeof(err)) != 0))
 		fatalx("%s", err);
+	namesync_start(e);
 	if (start->packet >= 0 && (e->proxy = ndproxy_open(e, start->packet, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (start->metrics >= 0 && (e->metrics = metrics_open(e, start->metrics, err, sizeof(err))) == NULL)

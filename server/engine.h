@@ -38,6 +38,7 @@ struct engine_start {
 	int control;                    /* the control socket, listening */
 	int metrics;                    /* metrics-listen, listening, or -1 */
 	int nat64;                      /* the translator's TUN, or -1 (xlatdev.h) */
+	int names;                      /* the publisher's socket, or -1 (publisher.h) */
 	bool nat64_offload;             /* with a virtio_net_hdr (TSO, partial checksums) */
 	struct in_addr public4;         /* its public address */
 };

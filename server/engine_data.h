@@ -30,6 +30,7 @@ struct ctl;
 struct ndproxy;
 struct metrics;
 struct xlat;
+struct namesync;
 
 struct engine {
 	const char *conf_path;
@@ -55,6 +56,7 @@ struct engine {
 	struct ndproxy *proxy;          /* NULL with ndp-proxy = off */
 	struct metrics *metrics;        /* NULL without metrics-listen */
 	struct xlat *xlat;              /* the translator, NULL when none runs */
+	struct namesync *names;         /* what the publisher publishes (namesync.h) */
 	const struct prefix *nat64;     /* its prefix, for the RAs; NULL likewise */
 	struct leases leases;           /* DHCPv6 bindings of every site */
 	struct stamps stamps;           /* every peer's greatest handshake timestamp */

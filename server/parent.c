@@ -33,6 +33,7 @@
 #include "parent.h"
 #include "privdrop.h"
 #include "privmsg.h"
+#include "publisher.h"
 #include "statedir.h"
 #include "statefile.h"
 #include "sysctl.h"
@@ -53,6 +54,7 @@ struct parent {
 	struct statefile_dir state;     /* state-dir: root's, only we write it */
 	int sock;                       /* to the engine */
 	pid_t engine;
+	pid_t publisher;                /* publisher.h, or 0 */
 	struct in6_addr used[PRIV_ADDRS_MAX];   /* upstream's addresses and neighbours */
 	size_t n_used;
 	struct xlatdev xlat;            /* the translator's device and table */
@@ -480,6 +482,82 @@ parent_tell(struct parent *p, enum privmsg_type type)
 		log_warn("engine: %s", privmsg_type_name(type));
 }
 
+/* ---- the publisher */
+
+/* dns-hosts-dir is the publisher's to write: made for it when missing (a
+ * tmpfs /run loses it at every boot). One that exists is left as the
+ * operator made it. */
+static void
+parent_hosts_dir(const struct conf_server *c, uid_t uid, gid_t gid)
+{
+	if (c->dns_hosts_dir[0] == '\0' || mkdir(c->dns_hosts_dir, 0755) != 0) {
+		if (c->dns_hosts_dir[0] != '\0' && errno != EEXIST)
+			fatal("dns-hosts-dir %s", c->dns_hosts_dir);
+		return;
+	}
+	if (chown(c->dns_hosts_dir, uid, gid) != 0)
+		fatal("dns-hosts-dir %s: chown", c->dns_hosts_dir);
+	log_info("dns-hosts-dir %s: made, for %s", c->dns_hosts_dir, c->user);
+}
+
+/* Fork the publisher when anything publishes names; *fd gets the
+ * engine's end of its socket (or -1). Before the tunnel's sockets exist,
+ * so it holds none of them. */
+static void
+parent_publisher_start(struct parent *p, const struct engine_start *st, int *fd)
+{
+	struct publisher_start ps = { .conf = p->conf, .uid = st->uid, .gid = st->gid, .parent = getpid() };
+	int sv[2];
+
+	*fd = -1;
+	if (!conf_dns_publishes(&p->conf))
+		return;
+	parent_hosts_dir(&p->conf, st->uid, st->gid);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		fatal("socketpair");
+	if ((p->publisher = fork()) < 0)
+		fatal("fork");
+	if (p->publisher == 0) {
+		close(sv[0]);
+		statefile_dir_close(&p->state);
+		nl_close(p->nl);
+		if (st->nat64 >= 0)
+			close(st->nat64);
+		ps.engine = sv[1];
+		publisher_main(&ps);
+	}
+	close(sv[1]);
+	*fd = sv[0];
+}
+
+/* A publisher that ended (SIGCHLD): logged; names are not published
+ * until a restart, and the rest goes on. */
+static void
+parent_publisher_reap(struct parent *p, bool wait)
+{
+	int status;
+
+	for (int i = 0; p->publisher > 0; i++) {
+		pid_t r = waitpid(p->publisher, &status, WNOHANG);
+
+		if (r == 0 && wait && i < 20) {
+			usleep(100 * 1000);
+			continue;
+		}
+		if (r == 0 && wait) {
+			kill(p->publisher, SIGKILL);
+			continue;
+		}
+		if (r != p->publisher)
+			return;
+		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			log_warnx("publisher exited with status %d", WEXITSTATUS(status));
+		else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+			log_warnx("publisher killed by signal %d", WTERMSIG(status));
+		p->publisher = 0;
+	}
+}
+
 /* What became of the engine, for the log and the exit status. */
 static int
 parent_reap(struct parent *p, bool stopping)
@@ -521,7 +599,9 @@ parent_loop(struct parent *p, int sigfd)
 			struct signalfd_siginfo si;
 
 			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-				if (si.ssi_signo == SIGHUP) {
+				if (si.ssi_signo == SIGCHLD) {
+					parent_publisher_reap(p, false);
+				} else if (si.ssi_signo == SIGHUP) {
 					parent_tell(p, PRIV_RELOAD);    /* it asks for the file */
 				} else if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !stopping) {
 					log_info("signal %u: stopping", si.ssi_signo);
@@ -564,7 +644,8 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	static struct parent par;
 	struct parent *p = &par;
 	struct engine_start st = { .conf_path = conf_path, .verbose = verbose, .to_syslog = to_syslog,
-	    .udp6 = -1, .udp4 = -1, .packet = -1, .monitor = -1, .control = -1, .metrics = -1, .nat64 = -1 };
+	    .udp6 = -1, .udp4 = -1, .packet = -1, .monitor = -1, .control = -1, .metrics = -1, .nat64 = -1,
+	    .names = -1 };
 	char err[CONF_ERR_LEN];
 	sigset_t mask;
 	int sv[2], sigfd, rc;
@@ -587,6 +668,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 		fatalx("%s: create the system user (useradd --system --no-create-home --home-dir /nonexistent "
 		    "--shell /usr/sbin/nologin %s), or set user = root to run the engine as root", err, p->conf.user);
 	}
+	parent_publisher_start(p, &st, &st.names);
 	st.offload = transport_offload_enabled();
 	/* a group of our own (the high bit keeps clear of the small numbers
 	 * operators use), so a stop deletes exactly our taps */
@@ -625,8 +707,9 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	}
 	close(sv[1]);
 	p->sock = sv[0];
-	for (int fd, i = 0; i < 7; i++)
-		if ((fd = (int[]){ st.udp6, st.udp4, st.packet, st.monitor, st.control, st.metrics, st.nat64 }[i]) >= 0)
+	for (int fd, i = 0; i < 8; i++)
+		if ((fd = (int[]){ st.udp6, st.udp4, st.packet, st.monitor, st.control, st.metrics, st.nat64,
+		    st.names }[i]) >= 0)
 			close(fd);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -644,6 +727,8 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	    p->conf.user);
 
 	rc = parent_loop(p, sigfd);
+	/* the engine's end closed: the publisher ends its work and goes */
+	parent_publisher_reap(p, true);
 
 	/* all taps in one batch; closing them one by one takes 35 ms each */
 	if (nl_link_group_delete(p->nl, p->tap_group, err, sizeof(err)) != 0)

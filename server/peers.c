@@ -14,6 +14,7 @@
 #include "engine_data.h"
 #include "keys.h"
 #include "log.h"
+#include "namesync.h"
 #include "peers.h"
 #include "priv.h"
 #include "site.h"
@@ -406,5 +407,6 @@ peers_remove(struct engine *e, const char *name, char *err, size_t errlen)
 	site_close(s, true);
 	xlat_site_removed(e, name);
 	*p = e->conf.peers[--e->conf.n_peers];
+	namesync_all(e);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "keyring.h"
 #include "keys.h"
 #include "log.h"
+#include "namesync.h"
 #include "ndp.h"
 #include "priv.h"
 #include "site.h"
@@ -216,6 +217,21 @@ site_addr_in_use(void *ctx, const struct in6_addr *addr)
 	return hosts_known(&((struct site *)ctx)->hosts, addr);
 }
 
+/* A name a client asked for and did not get, for the operator. */
+static void
+site_name_refused(const struct site *s, const struct dhcp6_msg *req, enum names_verdict v)
+{
+	char hex[2 * DHCP6_DUID_MAX + 1], host[NAMES_HOST_MAX + 1];
+
+	util_hex_encode(hex, req->client_id, req->client_id_len);
+	if (v == NAMES_TAKEN && names_fqdn_host(req->fqdn, req->fqdn_len, host) == NAMES_OK)
+		log_info("site %s: DHCPv6 client %s: name %s refused: another host of the site has it", s->conf.name,
+		    hex, host);
+	else
+		log_info("site %s: DHCPv6 client %s: its Client FQDN refused: %s", s->conf.name, hex,
+		    v == NAMES_LONG ? "too long" : "not a host name, or a malformed name");
+}
+
 /* A DHCPv6 client message from the site (RFC 8415 7.1: to ff02::1:2, or
  * to us): answered here, never passed to the kernel. Returns the drop
  * reason, or DHCP6_OK when answered. */
@@ -232,16 +248,20 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 		.preferred = c->dhcpv6_preferred, .valid = c->dhcpv6_valid,
 		.key = e->resp->pub, .in_use = site_addr_in_use, .in_use_ctx = s,
 	};
+	struct names_site nsite;
 	struct dhcp6_msg req, reply;
 	struct frame_udp6 out = {
 		.src = s->link.ll, .dst = u->src, .hop_limit = 255,
 		.sport = DHCP6_SERVER_PORT, .dport = DHCP6_CLIENT_PORT,
 	};
 	uint8_t msg[DHCP6_MSG_MAX], frame[SITE_FRAME_MAX];
+	enum names_verdict named;
 	enum dhcp6_drop d;
 	bool changed;
 	size_t len;
 
+	namesync_names_site(e, s->conf.name, &nsite);
+	ds.names = &nsite;
 	/* RFC 8415 13.1: clients speak from their link-local address */
 	if (!IN6_IS_ADDR_LINKLOCAL(&u->src))
 		return DHCP6_DROP_NOT_LINK_LOCAL;
@@ -253,10 +273,19 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 	if (s->dhcp6_count++ >= DHCP6_PER_SECOND)
 		return DHCP6_DROP_RATE;
 	if ((d = dhcp6_parse(u->payload, u->len, &req)) != DHCP6_OK ||
-	    (d = dhcp6_server_answer(&ds, &e->leases, &req, (uint64_t)time(NULL), &reply, &changed)) != DHCP6_OK)
+	    (d = dhcp6_server_answer(&ds, &e->leases, &req, (uint64_t)time(NULL), &reply, &changed,
+	    &named)) != DHCP6_OK)
 		return d;
-	if (changed)
+	if (named > NAMES_OK) {
+		s->names_refused[named]++;
+		/* once per binding, not per Solicit */
+		if (reply.type == DHCP6_REPLY)
+			site_name_refused(s, &req, named);
+	}
+	if (changed) {
 		state_touch(&e->state, PRIV_FILE_LEASES);
+		namesync_site(e, s->conf.name);
+	}
 	/* what is bound is reachable from the internet before the host
 	 * sends a packet: the NDP proxy knows it now */
 	for (size_t i = 0; reply.type == DHCP6_REPLY && i < reply.n_ia_na; i++)

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "dhcp6.h"
 #include "hosts.h"
+#include "names.h"
 #include "prefix.h"
 #include "ra.h"
 #include "tunnel.h"
@@ -37,6 +38,7 @@ struct site {
 	struct hosts hosts;             /* addresses seen in use in the site */
 	struct ra_timer ra;
 	uint64_t dhcp6_drops[DHCP6_DROP_MAX];
+	uint64_t names_refused[NAMES_VERDICT_MAX];      /* Client FQDNs refused, by why */
 	uint64_t dhcp6_window_ms;       /* DHCPv6 messages in the current second */
 	unsigned dhcp6_count;
 	uint64_t ndp_window_ms;         /* the NDP proxy's budget for this site (ndproxy.h): */

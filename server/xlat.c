@@ -15,6 +15,7 @@
 
 #include "engine_data.h"
 #include "log.h"
+#include "namesync.h"
 #include "priv.h"
 #include "site.h"
 #include "util.h"
@@ -484,6 +485,8 @@ xlat_commit(struct engine *e, struct forwards *fw, char *err, size_t errlen)
 		return -1;
 	}
 	forwards_free(&old);
+	/* a forward's host gets an A record */
+	namesync_all(e);
 	return 0;
 }
 

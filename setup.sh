@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 # Build: compilers, autotools and every library configure.ac names.
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
-	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev libseccomp-dev"
+	libsodium-dev libevent-dev libnl-3-dev libnl-route-3-dev libmnl-dev libinih-dev libseccomp-dev libldns-dev"
 # Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
 # targets), and the real network peers the namespace tests drive; iperf3
 # (flood-cookie.test, make soak), libfaketime (linkflap.test), bc (the fault

@@ -378,9 +378,9 @@ dnsupdate_verify(ldns_pkt *a, const uint8_t *ans, size_t anslen, const struct dn
 }
 
 /* Whether the answer's TSIG t is ours: our key's name and algorithm (a
- * server signs an answer with the request's key, RFC 8945 5.3), a Time
- * Signed within its fudge of our clock (the check 5.2.3 has a server make),
- * and the MAC over the request's MAC and the answer (4.3.1). */
+ * server signs an answer with the request's key, RFC 8945 5.3), the MAC
+ * over the request's MAC and the answer (4.3.1), and a Time Signed within
+ * its fudge of our clock (the check 5.2.3 has a server make). */
 static bool
 dnsupdate_tsig_ok(ldns_pkt *a, const ldns_rr *t, const uint8_t *ans, size_t anslen,
     const struct dnsupdate_key *k, const ldns_rdf *req_mac, const char **why)
@@ -420,16 +420,18 @@ dnsupdate_tsig_ok(ldns_pkt *a, const ldns_rr *t, const uint8_t *ans, size_t ansl
 		*why = "signed with another algorithm";
 		return false;
 	}
+	if (!dnsupdate_verify(a, ans, anslen, k, req_mac)) {
+		*why = "its MAC does not verify";
+		return false;
+	}
+	/* the time after the MAC, in RFC 8945 5.2's order: a time is only
+	 * worth reading once it is known to be the server's */
 	p = ldns_rdf_data(tsigned);
 	for (int i = 0; i < 6; i++)
 		when = when << 8 | p[i];
 	skew = (int64_t)time(NULL) - (int64_t)when;
 	if (skew > (int64_t)ldns_rdf2native_int16(fudge) || -skew > (int64_t)ldns_rdf2native_int16(fudge)) {
 		*why = "its TSIG time is outside the fudge";
-		return false;
-	}
-	if (!dnsupdate_verify(a, ans, anslen, k, req_mac)) {
-		*why = "its MAC does not verify";
 		return false;
 	}
 	return true;

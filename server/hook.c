@@ -384,6 +384,8 @@ hook_start(evutil_socket_t fd, short what, void *arg)
 	log_debug("dns-hook %s: %s: pid %d", h->program, j->label, (int)pid);
 	tv.tv_sec = h->timeout_ms / 1000;
 	tv.tv_usec = (suseconds_t)(h->timeout_ms % 1000) * 1000;
+	/* from now, not from the loop's cached time: the fork took a while */
+	event_base_update_cache_time(h->base);
 	evtimer_add(h->ev_timeout, &tv);
 	if (hook_watch(h) != 0) {
 		int st = 0;

@@ -63,14 +63,18 @@ struct publisher {
 
 static void publisher_send_head(struct publisher *p);
 
-/* "vm1.home1.home.example.org" */
-static void
+/* "vm1.home1.home.example.org"; names_choose and the configuration's
+ * checks keep it within 253 characters, so a cut one is never sent. */
+static int
 publisher_fqdn(const struct publisher *p, const struct names_rec *r, char *out, size_t cap)
 {
+	int n;
+
 	if (p->conf->dns_zone[0] != '\0')
-		snprintf(out, cap, "%s.%s.%s", r->host, r->site, p->conf->dns_zone);
+		n = snprintf(out, cap, "%s.%s.%s", r->host, r->site, p->conf->dns_zone);
 	else
-		snprintf(out, cap, "%s.%s", r->host, r->site);
+		n = snprintf(out, cap, "%s.%s", r->host, r->site);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 static void
@@ -78,7 +82,7 @@ publisher_what(const struct publisher *p, const struct names_rec *r, char *out, 
 {
 	char name[256], a[INET6_ADDRSTRLEN];
 
-	publisher_fqdn(p, r, name, sizeof(name));
+	(void)publisher_fqdn(p, r, name, sizeof(name));
 	inet_ntop(r->family, r->addr, a, sizeof(a));
 	snprintf(out, cap, "%s %s %s", name, r->family == AF_INET6 ? "AAAA" : "A", a);
 }
@@ -127,13 +131,17 @@ publisher_send_head(struct publisher *p)
 {
 	const struct pub_op *op;
 	struct dnsupdate_rr rr = { 0 };
-	char err[256], what[384];
+	char err[768], what[384];
 
 	if (p->q_n == 0 || p->req != NULL)
 		return;
 	op = &p->q[p->q_head];
 	rr.op = op->type == PUBMSG_DEL ? DNSUPDATE_DELETE : DNSUPDATE_ADD;
-	publisher_fqdn(p, &op->r, rr.name, sizeof(rr.name));
+	if (publisher_fqdn(p, &op->r, rr.name, sizeof(rr.name)) != 0) {
+		publisher_pop(p);
+		publisher_send_head(p);
+		return;
+	}
 	rr.family = op->r.family;
 	memcpy(&rr.addr, op->r.addr, op->r.family == AF_INET6 ? 16 : 4);
 	rr.ttl = NAMES_TTL;
@@ -294,7 +302,7 @@ publisher_write_hosts(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		for (size_t i = 0; i < s.n; i++) {
-			publisher_fqdn(p, &s.v[i], names[i][0], sizeof(names[i][0]));
+			(void)publisher_fqdn(p, &s.v[i], names[i][0], sizeof(names[i][0]));
 			snprintf(names[i][1], sizeof(names[i][1]), "%s.%s", s.v[i].host, site);
 			e[i].family = s.v[i].family;
 			memcpy(&e[i].addr, s.v[i].addr, s.v[i].family == AF_INET6 ? 16 : 4);
@@ -326,7 +334,7 @@ publisher_hook(struct publisher *p, enum pubmsg_type type, const struct names_re
 	char env[8][300], name[256], a[INET6_ADDRSTRLEN], what[384];
 	const char *envp[8];
 
-	publisher_fqdn(p, r, name, sizeof(name));
+	(void)publisher_fqdn(p, r, name, sizeof(name));
 	inet_ntop(r->family, r->addr, a, sizeof(a));
 	snprintf(env[0], sizeof(env[0]), "ACTION=%s", action);
 	snprintf(env[1], sizeof(env[1]), "SITE=%s", r->site);

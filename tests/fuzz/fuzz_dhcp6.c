@@ -26,6 +26,7 @@
 #include "dhcp6.h"
 #include "dhcp6_server.h"
 #include "lease.h"
+#include "names.h"
 #include "prefix.h"
 
 #define FUZZ_NOW  UINT64_C(1700000000)
@@ -174,19 +175,33 @@ fuzz_server(const struct dhcp6_msg *m)
 		.dns = fuzz_dns, .n_dns = 2, .domains = fuzz_domains, .domains_len = sizeof(fuzz_domains),
 		.preferred = 43200, .valid = 86400, .key = fuzz_key, .in_use = fuzz_in_use,
 	};
+	struct conf_host host = { .peer = FUZZ_SITE, .name = "nas" };
+	struct conf_server conf = { .hosts = &host, .n_hosts = 1 };
+	struct names_site ns = { .site = FUZZ_SITE, .zone = "home.example.org", .publish = true, .conf = &conf };
 	struct leases l;
+	enum names_verdict named;
 	enum dhcp6_drop d;
 	bool changed = false;
 	size_t n;
 
+	srv.names = &ns;
 	dhcp6_server_duid(fuzz_key, duid);
 	fuzz_table(&l, &srv);
 	n = l.n;
 	if (n > sizeof(before) / sizeof(before[0]))
 		abort();
 	memcpy(before, l.v, n * sizeof(before[0]));
-	d = dhcp6_server_answer(&srv, &l, m, FUZZ_NOW, &reply, &changed);
-	if (d >= DHCP6_DROP_MAX)
+	d = dhcp6_server_answer(&srv, &l, m, FUZZ_NOW, &reply, &changed, &named);
+	if (d >= DHCP6_DROP_MAX || named >= NAMES_VERDICT_MAX)
+		abort();
+	/* a name given is a host label, never the static host's */
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].name[0] != '\0' && (!names_label_ok(l.v[i].name) || strcmp(l.v[i].name, "nas") == 0))
+			abort();
+	/* RFC 4704: the option answered exactly when asked, N and S never both */
+	if (d == DHCP6_OK && (m->type == DHCP6_SOLICIT || m->type == DHCP6_REQUEST || m->type == DHCP6_RENEW ||
+	    m->type == DHCP6_REBIND) && (reply.has_fqdn != m->has_fqdn ||
+	    (reply.has_fqdn && (reply.fqdn_flags & DHCP6_FQDN_N) && (reply.fqdn_flags & DHCP6_FQDN_S))))
 		abort();
 	if (!changed && !fuzz_table_equal(before, n, &l))
 		abort();

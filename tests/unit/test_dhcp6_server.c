@@ -60,6 +60,7 @@ struct fx {
 	size_t domains_len;
 	struct leases l;
 	struct tmpstate *tmp;           /* its state directory holds the lease file */
+	enum names_verdict named;       /* of the last answer */
 };
 
 /* ----------------------------------------------------------------- helpers */
@@ -223,7 +224,7 @@ answer(struct fx *f, const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg
 	struct dhcp6_msg wire;
 
 	over_the_wire(req, &wire);
-	return dhcp6_server_answer(&f->srv, &f->l, &wire, now, reply, changed);
+	return dhcp6_server_answer(&f->srv, &f->l, &wire, now, reply, changed, &f->named);
 }
 
 /* An answer that must come; checked for what every answer holds. */
@@ -884,11 +885,11 @@ test_drops(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(relays); i++) {
 		client_msg(&req, relays[i], 1);
 		changed = true;
-		assert_int_equal(dhcp6_server_answer(&f->srv, &f->l, &req, NOW, &reply, &changed), DHCP6_DROP_TYPE);
+		assert_int_equal(dhcp6_server_answer(&f->srv, &f->l, &req, NOW, &reply, &changed, &f->named), DHCP6_DROP_TYPE);
 		assert_false(changed);
 	}
 	client_msg(&req, 0, 1);
-	assert_int_equal(dhcp6_server_answer(&f->srv, &f->l, &req, NOW, &reply, &changed), DHCP6_DROP_TYPE);
+	assert_int_equal(dhcp6_server_answer(&f->srv, &f->l, &req, NOW, &reply, &changed, &f->named), DHCP6_DROP_TYPE);
 	/* the binding is still there, unchanged */
 	assert_int_equal(f->l.n, 1);
 	assert_memory_equal(&binding(f, 1, 1)->addr, &a, 16);
@@ -939,6 +940,84 @@ test_server_duid(void **state)
 	}
 }
 
+/* ------------------------------------------------------ Client FQDN */
+
+/* A client names itself (RFC 4704): the lease keeps the name, the answer
+ * says the server publishes it; another client cannot take it; Release
+ * takes it away with the binding. */
+static void
+test_client_fqdn(void **state)
+{
+	struct fx *f = *state;
+	struct conf_server conf = { 0 };
+	struct names_site ns = { .site = SITE, .zone = "home.example.org", .publish = true, .conf = &conf };
+	static const char full[] = "\003vm1\005home1\004home\007example\003org";
+	struct dhcp6_msg req, reply;
+	struct in6_addr a;
+	bool changed;
+
+	f->srv.names = &ns;
+	client_msg(&req, DHCP6_SOLICIT, 1);
+	req.rapid_commit = true;
+	add_ia_na(&req, 1);
+	req.has_fqdn = true;
+	req.fqdn_flags = DHCP6_FQDN_S;
+	memcpy(req.fqdn, "\003VM1\007example\003com", 17);
+	req.fqdn_len = 17;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(f->named, NAMES_OK);
+	assert_true(reply.has_fqdn);
+	assert_int_equal(reply.fqdn_flags, DHCP6_FQDN_S);
+	assert_int_equal(reply.fqdn_len, sizeof(full));
+	assert_memory_equal(reply.fqdn, full, sizeof(full));
+	assert_string_equal(binding(f, 1, 1)->name, "vm1");
+	a = binding(f, 1, 1)->addr;
+
+	/* client 2 asks for vm1: its address, no name, N in the answer */
+	client_msg(&req, DHCP6_SOLICIT, 2);
+	req.rapid_commit = true;
+	add_ia_na(&req, 1);
+	req.has_fqdn = true;
+	req.fqdn_flags = DHCP6_FQDN_S;
+	memcpy(req.fqdn, "\003vm1", 4);
+	req.fqdn_len = 4;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(f->named, NAMES_TAKEN);
+	assert_int_equal(reply.ia_na[0].n_addrs, 1);
+	assert_int_equal(reply.fqdn_flags, DHCP6_FQDN_N | DHCP6_FQDN_O);
+	assert_string_equal(binding(f, 2, 1)->name, "");
+
+	/* a compressed name: refused the same way */
+	client_msg(&req, DHCP6_SOLICIT, 3);
+	req.rapid_commit = true;
+	add_ia_na(&req, 1);
+	req.has_fqdn = true;
+	memcpy(req.fqdn, "\003vm3\xc0\x0c", 6);
+	req.fqdn_len = 6;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(f->named, NAMES_BAD);
+	assert_string_equal(binding(f, 3, 1)->name, "");
+
+	/* client 1 releases: the name goes with its binding, and client 2
+	 * may have it */
+	client_msg(&req, DHCP6_RELEASE, 1);
+	with_server_id(&req, f);
+	ia_add(add_ia_na(&req, 1), &a);
+	answer_ok(f, &req, NOW + 10, &reply, &changed);
+	assert_null(binding(f, 1, 1));
+	assert_false(reply.has_fqdn);
+	client_msg(&req, DHCP6_SOLICIT, 2);
+	req.rapid_commit = true;
+	add_ia_na(&req, 1);
+	req.has_fqdn = true;
+	memcpy(req.fqdn, "\003vm1", 4);
+	req.fqdn_len = 4;
+	answer_ok(f, &req, NOW + 20, &reply, &changed);
+	assert_int_equal(f->named, NAMES_OK);
+	assert_string_equal(binding(f, 2, 1)->name, "vm1");
+	f->srv.names = NULL;
+}
+
 #define FX(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
 
 int
@@ -958,6 +1037,7 @@ main(void)
 		FX(test_no_addrs_avail),
 		FX(test_renumbered),
 		FX(test_drops),
+		FX(test_client_fqdn),
 		cmocka_unit_test(test_server_duid),
 	};
 

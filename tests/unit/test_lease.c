@@ -685,6 +685,15 @@ test_build_parse_round_trip(void **state)
 	assert_true(len >= 6 && strcmp(text + len - 6, "end 6\n") == 0);
 	free(text);
 
+	/* a named lease: the name is the record's last word, and back */
+	lease_name(&a, "home1", a.v[0].duid, a.v[0].duid_len, "vm1");
+	assert_int_equal(leases_build(&a, &text, &len), 0);
+	assert_has(text, "\nlease home1 000100012b3c4d5e525400120001 1 " ADDR_1 " 1700000000 vm1\n");
+	assert_int_equal(parse_len(text, len, &b, err, sizeof(err)), 0);
+	assert_string_equal(b.v[0].name, "vm1");
+	assert_string_equal(b.v[1].name, a.v[1].name);
+	free(text);
+
 	/* parsing replaces what the table held before */
 	parse_ok(HDR "lease other " DUID_HEX " 9 " ADDR_2 " 5\nend 1\n", &b);
 	assert_int_equal(b.n, 1);
@@ -832,7 +841,9 @@ test_parse_rejects(void **state)
 		{ HDR "declined home1 " ADDR_2 " +1\nend 1\n", "bad record" },
 		/* 38-43: the wrong number of words, an unknown record */
 		{ HDR "lease home1 " DUID_HEX " 1 " ADDR_1 "\nend 1\n", "bad record" },
-		{ HDR "lease home1 " DUID_HEX " 1 " ADDR_1 " 100 7\nend 1\n", "bad record" },
+		{ HDR "lease home1 " DUID_HEX " 1 " ADDR_1 " 100 vm1 7\nend 1\n", "bad record" },
+		{ HDR "lease home1 " DUID_HEX " 1 " ADDR_1 " 100 vm_1\nend 1\n", "bad record" },
+		{ HDR "lease home1 " DUID_HEX " 1 " ADDR_1 " 100 -vm1\nend 1\n", "bad record" },
 		{ HDR "declined home1 " ADDR_2 "\nend 1\n", "bad record" },
 		{ HDR "declined home1 " DUID_HEX " 1 " ADDR_2 " 100\nend 1\n", "bad record" },
 		{ HDR "end\n", "line 2: bad record" },

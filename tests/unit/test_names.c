@@ -39,7 +39,7 @@ test_fqdn_host(void **state)
 	assert_int_equal(host_of("\003vm1\007example\003org", 17, host), NAMES_OK);
 	assert_string_equal(host, "vm1");
 	/* fully qualified, upper case: lower-cased */
-	assert_int_equal(host_of("\003VM1\007example\003org\000", 18, host), NAMES_OK);
+	assert_int_equal(host_of("\003VM1\007example\003org\000", 17, host), NAMES_OK);
 	assert_string_equal(host, "vm1");
 	assert_int_equal(host_of("\003vm1", 4, host), NAMES_OK);
 	/* nothing, or the root alone: the client asks for a name */

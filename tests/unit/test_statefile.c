@@ -36,6 +36,7 @@
 
 #include "alloc.h"
 #include "forwards.h"
+#include "names.h"
 #include "lease.h"
 #include "stamps.h"
 #include "statedir.h"
@@ -696,7 +697,7 @@ test_start_new_kind(void **state)
 static void
 test_state_open(void **state)
 {
-	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, FORWARDS_FILE, STATEFILE_MANIFEST,
+	static const char *const all[] = { ALLOC_FILE, LEASE_FILE, STAMPS_FILE, FORWARDS_FILE, NAMES_FILE, STATEFILE_MANIFEST,
 	    NULL };
 	struct tmpstate *t = *state;
 	struct statefile_dir d;

@@ -44,7 +44,7 @@ check "dns_key_make writes one hmac-sha256 line, mode 0600" \
 	bash -c "[ \"\$(stat -c %a '$D/update.key')\" = 600 ] && grep -qxE 'hmac-sha256:v6ext-update:[A-Za-z0-9+/]{43}=' '$D/update.key'"
 
 if command -v tshark > /dev/null; then
-	ip netns exec "$NS" tcpdump -U -n -i lo -w "$D/dns.pcap" udp port 53 > "$D/tcpdump.log" 2>&1 & TD=$!; PIDS+=($TD)
+	ip netns exec "$NS" tcpdump -U --immediate-mode -n -i lo -w "$D/dns.pcap" udp port 53 > "$D/tcpdump.log" 2>&1 & TD=$!; PIDS+=($TD)
 	wait_for 50 grep -q listening "$D/tcpdump.log"
 fi
 check "knotd starts in $NS on $SRV and answers the SOA of $Z" dns_knot_start "$NS" $SRV $Z "$D/update.key" "$D/knot"

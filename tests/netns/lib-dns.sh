@@ -30,7 +30,7 @@
 #   A dummy interface may not exist (no dummy module here): dns-lab.sh puts
 #   the address on one end of a veth pair inside the namespace.
 #
-# DHCPv6 Client FQDN option (option 39, RFC 4704): FINDINGS at the end.
+# DHCPv6 Client FQDN option (option 39, RFC 4704): see the end of the file.
 
 DNS_KNOT_PID=
 DNS_KNOT_DIR=
@@ -144,4 +144,84 @@ dns_zone_dump() {
 	out=$(ip netns exec "$1" kdig "@$2" +time=2 +retry=0 +noall +answer -y "$(head -n 1 "$4")" "${3%.}." AXFR 2>&1) || return 1
 	grep -qP '^\S+\s+\d+\s+IN\s+SOA\s' <<< "$out" || { printf '%s\n' "$out" >&2; return 1; }
 	grep -v '^;' <<< "$out" | grep -vP '\sTSIG\s' | awk 'NF { $1 = $1; print }' | sort -u
+}
+
+# ---------------------------------------------------------------------------
+# DHCPv6 clients and the Client FQDN option (option 39, RFC 4704), as
+# captured on the server side of a veth (fqdn-lab.sh repeats it). Value =
+# one flags byte (S 0x01: server updates AAAA; O 0x02: set by servers only;
+# N 0x04: nobody updates) then the name in DNS wire format; a partial name
+# lacks the final zero-length label.
+#
+# dhcpcd 9.4.1 (dhcpcd-base), run as dhcp6.test runs it: dhcpcd -6 -B -f CONF
+# eth0 inside `ip netns exec NS sh -c "mount -t tmpfs tmpfs /var/lib/dhcpcd &&
+# mount -t tmpfs tmpfs /run && exec dhcpcd ..."` (its pid file and control
+# socket live in that private /run, the DUID/leases in /var/lib/dhcpcd).
+#   - The line that makes option 39 go out is `hostname NAME`: Solicit,
+#     Request then carry it. Without a hostname line nothing is
+#     sent (the man page says "fqdn ... The default is both", but in effect
+#     the default is off); `fqdn both` alone sends the system host name, which
+#     `ip netns exec` does not change (the host's UTS name): always give
+#     `hostname`.
+#   - `fqdn disable` does NOT stop it once `hostname` is set (DHCPv6 has no
+#     host name option, so dhcpcd sends the FQDN option with S=1 instead).
+#   - Flags: default or `fqdn both` -> 0x01 (S); `fqdn ptr` -> 0x00 (client
+#     updates AAAA, server PTR); `fqdn none` -> 0x04 (N).
+#   - `hostname vm1` -> partial name: value 01 03 76 6d 31, tshark:
+#         Client Fully Qualified Domain Name
+#             Option: Client Fully Qualified Domain Name (39)
+#             Length: 5
+#             Flags: 0x01  [CLIENT wants SERVER to update both its AAAA and PTR RRs]
+#                 .... .0.. = N bit: Server SHOULD perform PTR RR updates
+#                 .... ...1 = S bit: Server SHOULD perform AAAA RR updates
+#             Partial domain name: vm1
+#     `hostname vm1.home1.lab.example` (has a dot) -> fully qualified:
+#     Length: 24, "Client Domain Name: vm1.home1.lab.example." (ends in 00).
+#   - Release: `kill -ALRM PID` (what `dhcpcd -6 -k eth0` does: "sending
+#     signal ALRM to pid N"; the log says "received SIGALRM, releasing")
+#     always sends a Release and exits. SIGTERM (`kill PID`, `dhcpcd -x`)
+#     sends one only when the config has `release`; without it dhcpcd just
+#     drops the address. `dhcpcd -k/-x` must run in the same mount namespace
+#     as the daemon (another `ip netns exec` sees another /run and finds no
+#     dhcpcd): signalling the PID is simpler. The Release leaves a moment
+#     AFTER the PID a test waits on has exited (privilege separation: a
+#     helper sends it), so wait for its effect, not for the PID.
+#
+# ISC dhclient 4.4.3 (isc-dhcp-client), dhclient -6 -d -cf CONF -lf LEASES
+# -pf PID -sf SCRIPT eth0:
+#   - `send fqdn.fqdn "NAME";` makes Solicit and Request carry option 39;
+#     without it nothing is sent. Flags are 0x00 (S=0: the client would
+#     update AAAA itself) unless `send fqdn.server-update on;` -> 0x01.
+#     (`send fqdn.no-client-update on;` sets 0x02, the O bit, which RFC 4704
+#     reserves to servers: do not use it.)
+#   - dhclient always sends a fully qualified name: "vm2" goes out as 03 76
+#     6d 32 00 = "vm2." (root-terminated), which tshark dissects as
+#     "Top Level Domain name (TLD): vm2." with an expert WARNING ("TLDs are
+#     rarely resolvable") -- a capture check like dhcp6.test's "no warning"
+#     filter would trip over it. Give the full name ("vm2.home1.lab.example.")
+#     -> "Client Domain Name: vm2.home1.lab.example.", no warning. A server
+#     must therefore take a one-label FQDN "vm2." like the partial "vm2".
+#   - Release: dhclient -6 -r (as dhcp6.test does). Its Release carries
+#     option 39 as well, which RFC 4704 section 5 forbids; tshark marks it
+#     "[Expert Info (Error/Protocol): This message type is not permitted to
+#     use OPTION_CLIENT_FQDN]" (dhcpcd's Release has none). A server must
+#     ignore it there, and a capture check must leave Releases out.
+#
+# Capturing: tcpdump without --immediate-mode hands packets over a block at
+# a time, up to a second late; a check that reads the capture right after
+# the client acted must use --immediate-mode or poll (fqdn-lab.sh does both).
+
+# dns_dhcpcd_conf FILE HOSTNAME [release]: a dhcpcd.conf for DHCPv6 only (no
+# RS, one IA_NA) that sends option 39 with HOSTNAME (S=1); with "release" a
+# SIGTERM releases too (kill -ALRM always does)
+dns_dhcpcd_conf() {
+	printf 'duid\nipv6only\nnoipv6rs\nia_na 1\noption domain_name_servers, domain_search\nhostname %s\nfqdn both\n%s' \
+		"$2" "${3:+release
+}" > "$1"
+}
+
+# dns_dhclient_conf FILE NAME: a dhclient6.conf that sends option 39 with
+# NAME (S=1); give a full name ending in a dot, see above
+dns_dhclient_conf() {
+	printf 'send fqdn.fqdn "%s";\nsend fqdn.server-update on;\n' "$2" > "$1"
 }

@@ -44,7 +44,8 @@ pubmsg_parse(const uint8_t *buf, size_t len, enum pubmsg_type *type, struct name
 	 * compare equal whoever built them */
 	if (buf[1] == AF_INET && memcmp(buf + 6, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) != 0)
 		return -1;
-	if (memchr(r->site, '\0', sl) != NULL || !conf_peer_name_valid(r->site) || !names_label_ok(r->host))
+	if (memchr(r->site, '\0', sl) != NULL || memchr(r->host, '\0', hl) != NULL || !conf_peer_name_valid(r->site) ||
+	    !names_label_ok(r->host))
 		return -1;
 	*type = (enum pubmsg_type)buf[0];
 	r->family = buf[1];

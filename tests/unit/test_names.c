@@ -426,9 +426,11 @@ test_pubmsg(void **state)
 		if (pubmsg_parse(copy, n, &t, &back) == 0)
 			fail_msg("spoilt message %zu parsed", i);
 	}
-	/* a host that is no label */
+	/* a host that is no label, or holds a NUL (the fuzzer's find) */
 	memcpy(copy, m, n);
 	copy[n - 1] = '.';
+	assert_int_equal(pubmsg_parse(copy, n, &t, &back), -1);
+	copy[n - 1] = '\0';
 	assert_int_equal(pubmsg_parse(copy, n, &t, &back), -1);
 }
 

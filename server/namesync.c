@@ -204,7 +204,7 @@ namesync_v4(void *ctx, const char *site, const struct in6_addr *a, struct in_add
 static bool
 namesync_is_site(void *ctx, const char *site)
 {
-	return conf_server_find_peer(&((struct engine *)ctx)->conf, site) != NULL;
+	return conf_server_find_peer(&((struct namesync *)ctx)->e->conf, site) != NULL;
 }
 
 static void

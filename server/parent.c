@@ -495,8 +495,9 @@ parent_hosts_dir(const struct conf_server *c, uid_t uid, gid_t gid)
 			fatal("dns-hosts-dir %s", c->dns_hosts_dir);
 		return;
 	}
-	if (chown(c->dns_hosts_dir, uid, gid) != 0)
-		fatal("dns-hosts-dir %s: chown", c->dns_hosts_dir);
+	/* readable by the DNS server that reads it, whatever our umask */
+	if (chown(c->dns_hosts_dir, uid, gid) != 0 || chmod(c->dns_hosts_dir, 0755) != 0)
+		fatal("dns-hosts-dir %s", c->dns_hosts_dir);
 	log_info("dns-hosts-dir %s: made, for %s", c->dns_hosts_dir, c->user);
 }
 

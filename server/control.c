@@ -71,20 +71,25 @@ control_change(struct engine *e, const char *req, struct evbuffer *out)
 	return rc;
 }
 
-/* "leases": one block per binding, sorted by nothing in particular. */
+/* "leases": one block per binding, sorted by nothing in particular; a
+ * named host's lease carries its full name. */
 static int
 control_leases(struct engine *e, struct evbuffer *out)
 {
-	char a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
+	char a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1], name[256];
 
 	for (size_t i = 0; i < e->leases.n; i++) {
 		const struct lease *l = &e->leases.v[i];
+		struct names_site ns;
 
 		inet_ntop(AF_INET6, &l->addr, a, sizeof(a));
 		util_hex_encode(hex, l->duid, l->duid_len);
-		evbuffer_add_printf(out, "lease=%s\nsite=%s\nstate=%s\nduid=%s\niaid=%u\nexpires=%llu\nname=%s\n",
-		    a, l->site, l->duid_len ? "bound" : "declined", hex, (unsigned)l->iaid,
-		    (unsigned long long)l->expires, l->name);
+		namesync_names_site(e, l->site, &ns);
+		if (l->name[0] == '\0' || names_fqdn(&ns, l->name, name, sizeof(name)) != 0)
+			name[0] = '\0';
+		evbuffer_add_printf(out, "lease=%s\nname=%s\nsite=%s\nstate=%s\nduid=%s\niaid=%u\nexpires=%llu\n",
+		    a, name, l->site, l->duid_len ? "bound" : "declined", hex, (unsigned)l->iaid,
+		    (unsigned long long)l->expires);
 	}
 	return 0;
 }

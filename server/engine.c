@@ -38,7 +38,7 @@
 
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
 #define ENGINE_RX_BUFS 2
-#define LEASE_SWEEP_MS (60u * 1000)
+#define LEASE_SWEEP_MS (10u * 1000)
 /* Event priorities: every event gets the middle one (libevent's default),
  * the handshake queue the lowest. */
 #define ENGINE_PRIOS           3

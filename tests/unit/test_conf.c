@@ -1200,11 +1200,109 @@ test_ipv4_reach(void **state)
 	    "t.conf:6: ipv4-map '127.0.0.1 2001:db8::1': '127.0.0.1' is not a unicast IPv4 address");
 }
 
+/* DNS names (docs/DNS.md): the dns-* keys, host and host-duid. */
+static void
+test_dns_names(void **state)
+{
+	struct conf_server c, d;
+	char err[CONF_ERR_LEN], a[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *sin6;
+	const char *good = SERVER_HEAD "prefix = 2001:db8:64:1::/64\n"
+	    "dns-zone = Home.Example.ORG.\ndns-update-server = [2001:db8::53]\n"
+	    "dns-tsig-key-file = /etc/v6ext/dns.tsig\ndns-hosts-dir = /run/v6ext/hosts\n"
+	    "dns-hook = /usr/local/bin/hook\n"
+	    "[peer home1]\npublic-key = " KEY_HOME1 "\nsub-prefix = 1\n"
+	    "host = NAS 2001:db8:64:1:4::100\nhost = nas 2001:db8:64:1:4::101\n"
+	    "host-duid = vm1 000100012b3c4d5e525400123456\n"
+	    "[peer home2]\npublic-key = " KEY_HOME2 "\nhost = nas 2001:db8:64:1:8::100\n";
+
+	(void)state;
+	assert_int_equal(server_text(SERVER_HEAD, &c, err, sizeof(err)), 0);
+	assert_false(conf_dns_publishes(&c));
+	assert_int_equal(c.n_hosts, 0);
+	conf_server_free(&c);
+
+	if (server_text(good, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(conf_dns_publishes(&c));
+	/* lower-cased, the root's dot dropped; the port 53 when none is given */
+	assert_string_equal(c.dns_zone, "home.example.org");
+	assert_true(c.dns_update);
+	sin6 = (const struct sockaddr_in6 *)&c.dns_update_server;
+	assert_int_equal(sin6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(sin6->sin6_port), 53);
+	inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+	assert_string_equal(a, "2001:db8::53");
+	assert_string_equal(c.dns_hosts_dir, "/run/v6ext/hosts");
+	assert_int_equal(c.n_hosts, 4);
+	/* a static host with two addresses; the same name in another site */
+	assert_string_equal(c.hosts[0].name, "nas");
+	assert_false(c.hosts[0].by_duid);
+	assert_string_equal(c.hosts[2].name, "vm1");
+	assert_true(c.hosts[2].by_duid);
+	assert_int_equal(c.hosts[2].duid_len, 14);
+	assert_string_equal(c.hosts[3].peer, "home2");
+	/* a reload may change the hosts, not the dns-* keys */
+	assert_int_equal(server_text(good, &d, err, sizeof(err)), 0);
+	strcpy(d.hosts[0].name, "files");
+	assert_null(conf_server_reload_fixed(&c, &d));
+	strcpy(d.dns_zone, "other.example.org");
+	assert_string_equal(conf_server_reload_fixed(&c, &d), "dns-zone");
+	strcpy(d.dns_zone, c.dns_zone);
+	strcpy(d.dns_hook, "/bin/true");
+	assert_string_equal(conf_server_reload_fixed(&c, &d), "dns-hook");
+	conf_server_free(&c);
+	conf_server_free(&d);
+
+	/* the keys that go together */
+	server_error(SERVER_HEAD "dns-update-server = [2001:db8::53]:53\ndns-tsig-key-file = /k\n",
+	    "t.conf:1: dns-update-server needs dns-zone: the zone the updates go to");
+	server_error(SERVER_HEAD "dns-zone = h.example\ndns-update-server = 192.0.2.53:53\n",
+	    "t.conf:1: dns-update-server needs dns-tsig-key-file: updates are signed");
+	server_error(SERVER_HEAD "dns-tsig-key-file = /k\n",
+	    "t.conf:1: dns-tsig-key-file without dns-update-server: nothing would use it");
+	/* values */
+	server_error(SERVER_HEAD "dns-zone = a..b\n", "t.conf:4: dns-zone 'a..b': not a domain name (labels of "
+	    "letters, digits and hyphens, 253 characters at most)");
+	server_error(SERVER_HEAD "dns-zone = a b\n", "t.conf:4: dns-zone 'a b': not a domain name (labels of "
+	    "letters, digits and hyphens, 253 characters at most)");
+	server_error(SERVER_HEAD "dns-update-server = ns.example:53\n",
+	    "t.conf:4: dns-update-server 'ns.example:53': 'ns.example' is not an IPv4 address"
+	    " (an IPv6 one goes in brackets)");
+	server_error(SERVER_HEAD "dns-hook = hook\n", "t.conf:4: dns-hook must be an absolute path");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost = n_as 2001:db8::1\n",
+	    "t.conf:6: host 'n_as 2001:db8::1': 'n_as' is not a host name (1 to 63 letters, digits and hyphens, "
+	    "no hyphen at either end)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost = -nas 2001:db8::1\n",
+	    "t.conf:6: host '-nas 2001:db8::1': '-nas' is not a host name (1 to 63 letters, digits and hyphens, "
+	    "no hyphen at either end)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost = nas fe80::1\n",
+	    "t.conf:6: host 'nas fe80::1': not NAME IPV6 (a global address of the site)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost-duid = vm1 0001zz\n",
+	    "t.conf:6: host-duid 'vm1 0001zz': not NAME DUID (the DUID in hex, 3 to 130 bytes)");
+	/* across the file */
+	server_error(SERVER_HEAD "prefix = 2001:db8:64:1::/64\n[peer home1]\npublic-key = " KEY_HOME1 "\n"
+	    "sub-prefix = 1\nhost = nas 2001:db8:64:1:8::1\n",
+	    "t.conf:8: host nas: 2001:db8:64:1:8::1 is not in peer home1's sub-prefix 2001:db8:64:1:4::/78");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost = nas 2001:db8::1\n"
+	    "host-duid = nas 000100012b3c4d5e525400123456\n",
+	    "t.conf:7: host-duid nas: peer home1 names another host so already (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost-duid = a 000100012b3c4d5e525400123456\n"
+	    "host-duid = b 000100012b3c4d5e525400123456\n",
+	    "t.conf:7: host-duid b: that DUID is named already (line 6)");
+	server_error(SERVER_HEAD "[peer home1]\npublic-key = " KEY_HOME1 "\nhost = a 2001:db8::1\nhost = b 2001:db8::1\n",
+	    "t.conf:7: host b: that address is named already (line 6)");
+	server_error(SERVER_HEAD "dns-hosts-dir = /run/h\n[peer home_1]\npublic-key = " KEY_HOME1 "\n",
+	    "t.conf:5: peer home_1: with names published (dns-*), a peer's name is a DNS label: letters, "
+	    "digits and hyphens");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4_reach),
+		cmocka_unit_test(test_dns_names),
 		cmocka_unit_test(test_server_full),
 		cmocka_unit_test(test_server_minimal),
 		cmocka_unit_test(test_server_peers),

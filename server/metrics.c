@@ -36,6 +36,7 @@
 #include <event2/http.h>
 
 #include "metrics.h"
+#include "namesync.h"
 #include "ndproxy.h"
 #include "engine_data.h"
 #include "site.h"
@@ -132,6 +133,12 @@ static uint64_t m_leases(const struct site *s, uint64_t now)
 	return lease_count(&s->e->leases, s->conf.name);
 }
 
+static uint64_t m_names(const struct site *s, uint64_t now)
+{
+	(void)now;
+	return namesync_count(s->e->names, s->conf.name);
+}
+
 static void
 metrics_per_site(struct evbuffer *b, const struct engine *e, const char *name, const char *type,
     const char *help, metrics_value_fn fn, uint64_t now)
@@ -152,6 +159,7 @@ static const struct metrics_site_family {
 	{ "v6ext_peer_session_up", "gauge", "1 while the peer has a live session.", m_up },
 	{ "v6ext_peer_hosts", "gauge", "Host addresses seen in use in the site.", m_hosts },
 	{ "v6ext_peer_leases", "gauge", "DHCPv6 leases held in the site (declined addresses included).", m_leases },
+	{ "v6ext_peer_names", "gauge", "DNS records published for the site's hosts (docs/DNS.md).", m_names },
 };
 
 static void
@@ -209,6 +217,12 @@ metrics_write(struct metrics *m, struct evbuffer *b)
 			evbuffer_add_printf(b, "v6ext_peer_drops_total{peer=\"%s\",reason=\"%s\"} %llu\n", s->conf.name,
 			    dhcp6_drop_name((enum dhcp6_drop)d), (unsigned long long)s->dhcp6_drops[d]);
 	}
+	metrics_family(b, "v6ext_peer_names_refused_total", "counter",
+	    "Names DHCPv6 clients asked for and did not get, by peer and reason.");
+	for (const struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
+		for (int v = NAMES_OK + 1; v < NAMES_VERDICT_MAX; v++)
+			evbuffer_add_printf(b, "v6ext_peer_names_refused_total{peer=\"%s\",reason=\"%s\"} %llu\n", s->conf.name,
+			    names_verdict_name((enum names_verdict)v), (unsigned long long)s->names_refused[v]);
 	if (e->xlat != NULL)
 		metrics_xlat(b, e->xlat);
 }

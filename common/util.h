@@ -14,6 +14,10 @@ void util_hex_encode(char *out, const uint8_t *buf, size_t len);
  * it does not fit in cap bytes. */
 int util_hex_decode(uint8_t *out, size_t cap, size_t *outlen, const char *hex);
 
+/* All len bytes of buf to fd (a file: a short write is tried again, as
+ * is EINTR): 0, or an errno (EIO for a write of nothing). */
+int util_write_all(int fd, const void *buf, size_t len);
+
 /* Milliseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
 uint64_t util_now_ms(void);
 

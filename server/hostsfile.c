@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "hostsfile.h"
+#include "util.h"
 
 #define HOSTSFILE_HEAD_FMT "# v6ext: site %s, written by v6extd; do not edit\n"
 #define HOSTSFILE_TMP_X    6            /* random characters, as mkstemp's XXXXXX */
@@ -155,7 +156,6 @@ hostsfile_write(int dirfd, const char *dirname, const char *site, const char *te
 	char tmp[HOSTSFILE_SITE_MAX + HOSTSFILE_TMP_X + 3];
 	const char *step = "creating a temporary file";
 	bool named = false;
-	size_t done = 0;
 	int fd = -1, rc = 0;
 
 	if (!hostsfile_site_ok(site))
@@ -180,17 +180,8 @@ hostsfile_write(int dirfd, const char *dirname, const char *site, const char *te
 		goto out;
 	}
 	step = "writing";
-	while (done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			rc = w < 0 ? errno : EIO;
-			goto out;
-		}
-		done += (size_t)w;
-	}
+	if ((rc = util_write_all(fd, text, len)) != 0)
+		goto out;
 	step = "fsync";
 	if (fsync(fd) != 0) {
 		rc = errno;

@@ -223,8 +223,9 @@ lease_number(const char *s, uint64_t max, uint64_t *out)
 
 /* One record line, split at spaces (at most 7 words). */
 static int
-lease_record(char *line, struct leases *l, int *end, size_t count)
+lease_record(void *ctx, char *line, bool *end)
 {
+	struct leases *l = ctx;
 	char *w[7], *save = NULL, *t;
 	const char *name = "";
 	uint8_t duid[DHCP6_DUID_MAX];
@@ -240,9 +241,9 @@ lease_record(char *line, struct leases *l, int *end, size_t count)
 		w[n++] = t;
 	}
 	if (n == 2 && strcmp(w[0], "end") == 0) {
-		if (lease_number(w[1], SIZE_MAX, &v) != 0 || v != count)
+		if (lease_number(w[1], SIZE_MAX, &v) != 0 || v != l->n)
 			return -1;
-		*end = 1;
+		*end = true;
 		return 0;
 	}
 	if ((n == 6 || n == 7) && strcmp(w[0], "lease") == 0) {
@@ -279,43 +280,8 @@ lease_record(char *line, struct leases *l, int *end, size_t count)
 int
 leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t errlen)
 {
-	char line[512];
-	size_t off = 0, records = 0;
-	int n = 0, end = 0, header = 0;
-
 	l->n = 0;
-	if (len > 0 && buf[len - 1] != '\n')
-		return util_errorf(err, errlen, "truncated (the last line has no newline)");
-	while (off < len) {
-		const uint8_t *nl = memchr(buf + off, '\n', len - off);
-		size_t ll = (size_t)(nl - (buf + off));
-
-		n++;
-		if (ll >= sizeof(line) || memchr(buf + off, '\0', ll) != NULL)
-			return util_errorf(err, errlen, "line %d: too long or a NUL byte", n);
-		memcpy(line, buf + off, ll);
-		line[ll] = '\0';
-		off += ll + 1;
-		if (ll == 0 || line[0] == '#')
-			continue;
-		if (end)
-			return util_errorf(err, errlen, "line %d: text after the end line", n);
-		if (!header) {
-			if (strcmp(line, LEASE_MAGIC " 1") != 0)
-				return util_errorf(err, errlen, "line %d: not a v6ext leases file, version 1", n);
-			header = 1;
-			continue;
-		}
-		if (lease_record(line, l, &end, records) != 0)
-			return util_errorf(err, errlen, "line %d: bad record", n);
-		if (!end)
-			records++;
-	}
-	if (!header)
-		return util_errorf(err, errlen, "empty or truncated (no header line)");
-	if (!end)
-		return util_errorf(err, errlen, "truncated (no end line)");
-	return 0;
+	return statefile_parse_lines(buf, len, LEASE_MAGIC " 1", "leases", lease_record, l, err, errlen);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "dhcp6.h"
 #include "lease.h"
 #include "names.h"
+#include "statefile.h"
 #include "util.h"
 
 #define NAMES_MAGIC "v6ext-names"
@@ -491,45 +492,17 @@ names_record(char *line, struct names_set *s, bool *end)
 	return names_set_add(s, &r);
 }
 
+static int
+names_record_obj(void *ctx, char *line, bool *end)
+{
+	return names_record(line, ctx, end);
+}
+
 int
 names_parse(const uint8_t *buf, size_t len, struct names_set *s, char *err, size_t errlen)
 {
-	char line[256];
-	size_t off = 0;
-	int n = 0;
-	bool header = false, end = false;
-
 	s->n = 0;
-	if (len > 0 && buf[len - 1] != '\n')
-		return util_errorf(err, errlen, "truncated (the last line has no newline)");
-	while (off < len) {
-		const uint8_t *nl = memchr(buf + off, '\n', len - off);
-		size_t ll = (size_t)(nl - (buf + off));
-
-		n++;
-		if (ll >= sizeof(line) || memchr(buf + off, '\0', ll) != NULL)
-			return util_errorf(err, errlen, "line %d: too long or a NUL byte", n);
-		memcpy(line, buf + off, ll);
-		line[ll] = '\0';
-		off += ll + 1;
-		if (ll == 0 || line[0] == '#')
-			continue;
-		if (end)
-			return util_errorf(err, errlen, "line %d: text after the end line", n);
-		if (!header) {
-			if (strcmp(line, NAMES_MAGIC " 1") != 0)
-				return util_errorf(err, errlen, "line %d: not a v6ext names file, version 1", n);
-			header = true;
-			continue;
-		}
-		if (names_record(line, s, &end) != 0)
-			return util_errorf(err, errlen, "line %d: bad record", n);
-	}
-	if (!header)
-		return util_errorf(err, errlen, "empty or truncated (no header line)");
-	if (!end)
-		return util_errorf(err, errlen, "truncated (no end line)");
-	return 0;
+	return statefile_parse_lines(buf, len, NAMES_MAGIC " 1", "names", names_record_obj, s, err, errlen);
 }
 
 int

@@ -102,28 +102,28 @@ static void
 namesync_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct namesync *ns = arg;
-	uint8_t buf[PUBMSG_MAX + 1];
 	enum pubmsg_type type;
 	struct names_rec r;
-	ssize_t n;
 
 	(void)what;
 	for (int i = 0; i < 64; i++) {
-		if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) < 0 && (errno == EAGAIN || errno == EINTR))
+		switch (pubmsg_recv(fd, &type, &r)) {
+		case PUBMSG_NONE:
 			return;
-		if (n <= 0) {
+		case PUBMSG_GONE:
 			log_warnx("names: the publisher is gone: names are not published until a restart");
 			event_del(ns->ev_read);
 			event_del(ns->ev_write);
 			ns->fd = -1;
 			return;
-		}
-		if (pubmsg_parse(buf, (size_t)n, &type, &r) != 0 || type != PUBMSG_DONE) {
+		case PUBMSG_BAD:
 			log_warnx("names: a malformed message from the publisher, ignored");
 			continue;
+		case PUBMSG_GOT:
+			if (type == PUBMSG_DONE && names_deleted(&ns->pub, &r))
+				state_touch(&ns->e->state, PRIV_FILE_NAMES);
+			continue;
 		}
-		if (names_deleted(&ns->pub, &r))
-			state_touch(&ns->e->state, PRIV_FILE_NAMES);
 	}
 }
 

@@ -384,25 +384,28 @@ static void
 publisher_engine(evutil_socket_t fd, short what, void *arg)
 {
 	struct publisher *p = arg;
-	uint8_t buf[PUBMSG_MAX + 1];
 	enum pubmsg_type type;
 	struct names_rec r;
-	ssize_t n;
 
 	(void)what;
 	for (int i = 0; i < 256; i++) {
-		if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) < 0 && (errno == EAGAIN || errno == EINTR))
+		switch (pubmsg_recv(fd, &type, &r)) {
+		case PUBMSG_NONE:
 			return;
-		if (n <= 0) {
+		case PUBMSG_GONE:
 			/* the engine is gone: so is the daemon */
 			event_base_loopbreak(p->base);
 			return;
-		}
-		if (pubmsg_parse(buf, (size_t)n, &type, &r) != 0 || type == PUBMSG_DONE) {
+		case PUBMSG_BAD:
 			log_warnx("names: a malformed message from the engine, ignored");
 			continue;
+		case PUBMSG_GOT:
+			if (type == PUBMSG_DONE)
+				log_warnx("names: a malformed message from the engine, ignored");
+			else
+				publisher_op(p, type, &r);
+			continue;
 		}
-		publisher_op(p, type, &r);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* pubmsg: the engine's and the publisher's messages; see pubmsg.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -51,4 +52,19 @@ pubmsg_parse(const uint8_t *buf, size_t len, enum pubmsg_type *type, struct name
 	r->family = buf[1];
 	memcpy(r->addr, buf + 2, 16);
 	return 0;
+}
+
+enum pubmsg_recv
+pubmsg_recv(int fd, enum pubmsg_type *type, struct names_rec *r)
+{
+	uint8_t buf[PUBMSG_MAX + 1];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) < 0 && errno == EINTR)
+		;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return PUBMSG_NONE;
+	if (n <= 0)
+		return PUBMSG_GONE;
+	return pubmsg_parse(buf, (size_t)n, type, r) == 0 ? PUBMSG_GOT : PUBMSG_BAD;
 }

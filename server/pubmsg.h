@@ -30,4 +30,13 @@ size_t pubmsg_build(enum pubmsg_type type, const struct names_rec *r, uint8_t *o
 /* 0 and the message in *type and *r, or -1 when it is not one. */
 int pubmsg_parse(const uint8_t *buf, size_t len, enum pubmsg_type *type, struct names_rec *r);
 
+enum pubmsg_recv {
+	PUBMSG_GOT,             /* a message in *type, *r */
+	PUBMSG_NONE,            /* nothing waiting */
+	PUBMSG_BAD,             /* one that does not parse: dropped */
+	PUBMSG_GONE,            /* the other side closed its end (or an error) */
+};
+/* One message from fd, without blocking. */
+enum pubmsg_recv pubmsg_recv(int fd, enum pubmsg_type *type, struct names_rec *r);
+
 #endif

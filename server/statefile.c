@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "statefile.h"
+#include "util.h"
 
 #define STATEFILE_MAGIC    "v6ext-state 1"
 #define STATEFILE_TMP      ".tmp-"     /* ".NAME.tmp-HEX": a write in progress */
@@ -335,7 +336,6 @@ statefile_write(const struct statefile_dir *d, const char *name, const void *tex
 	char tmp[STATEFILE_NAME_MAX + 32] = "";
 	const char *step = "creating a temporary file";
 	bool named = false;
-	size_t done = 0;
 	int fd = -1, rc = 0;
 
 	if (!statefile_name_ok(name))
@@ -360,17 +360,8 @@ statefile_write(const struct statefile_dir *d, const char *name, const void *tex
 		goto out;
 	}
 	step = "writing";
-	while (done < len) {
-		ssize_t w = write(fd, (const uint8_t *)text + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			rc = w < 0 ? errno : EIO;
-			goto out;
-		}
-		done += (size_t)w;
-	}
+	if ((rc = util_write_all(fd, text, len)) != 0)
+		goto out;
 	step = "fsync";
 	if (fsync(fd) != 0) {
 		rc = errno;
@@ -439,6 +430,47 @@ statefile_save(const struct statefile_dir *d, const char *name, statefile_build_
 }
 
 /* ------------------------------------------------------------ failed saves */
+
+int
+statefile_parse_lines(const uint8_t *buf, size_t len, const char *header, const char *what,
+    int (*record)(void *ctx, char *line, bool *end), void *ctx, char *err, size_t errlen)
+{
+	char line[512];
+	size_t off = 0;
+	int n = 0;
+	bool seen_header = false, end = false;
+
+	if (len > 0 && buf[len - 1] != '\n')
+		return util_errorf(err, errlen, "truncated (the last line has no newline)");
+	while (off < len) {
+		const uint8_t *nl = memchr(buf + off, '\n', len - off);
+		size_t ll = (size_t)(nl - (buf + off));
+
+		n++;
+		if (ll >= sizeof(line) || memchr(buf + off, '\0', ll) != NULL)
+			return util_errorf(err, errlen, "line %d: too long or a NUL byte", n);
+		memcpy(line, buf + off, ll);
+		line[ll] = '\0';
+		off += ll + 1;
+		if (ll == 0 || line[0] == '#')
+			continue;
+		if (end)
+			return util_errorf(err, errlen, "line %d: text after the end line", n);
+		if (!seen_header) {
+			if (strcmp(line, header) != 0)
+				return util_errorf(err, errlen, "line %d: not a v6ext %s file, version 1", n, what);
+			seen_header = true;
+			continue;
+		}
+		if (record(ctx, line, &end) != 0)
+			return util_errorf(err, errlen, "line %d: bad record", n);
+	}
+	if (!seen_header)
+		return util_errorf(err, errlen, "empty or truncated (no header line)");
+	if (!end)
+		return util_errorf(err, errlen, "truncated (no end line)");
+	return 0;
+}
 
 bool
 statefile_disk_full(int err)

@@ -70,6 +70,14 @@ int statefile_save(const struct statefile_dir *d, const char *name, statefile_bu
 /* ENOSPC or EDQUOT: the daemon keeps serving from memory and retries. */
 bool statefile_disk_full(int err);
 
+/* The line-oriented files (leases, names): a header line, then records,
+ * then "end N"; blank lines and '#' comments anywhere. The walk is shared,
+ * each record is record's: it parses one line (a NUL-terminated copy it
+ * may cut up), sets *end at the end line, and returns -1 for a bad one.
+ * 0, or -1 with "line N: why" (or why the whole is wrong) in err. */
+int statefile_parse_lines(const uint8_t *buf, size_t len, const char *header, const char *what,
+    int (*record)(void *ctx, char *line, bool *end), void *ctx, char *err, size_t errlen);
+
 /* The saves of one file, for a caller that keeps its state dirty until a
  * save succeeds: logs a failure once (not every retry), the recovery once,
  * and spaces the retries out (1 s doubling to 64 s) so a full disk is not

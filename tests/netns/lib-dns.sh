@@ -14,7 +14,7 @@
 #   DIR/ZONE.zone at once, so it shows the zone too).
 #   The log level is debug (DNS_KNOT_LOG_LEVEL overrides it): at info Knot
 #   logs nothing about a refused update or transfer.
-#   Refusals, as dns-lab.sh shows them (knsupdate exits 1 in each case):
+#   Refusals, as knsupdate and dns.test saw them (knsupdate exits 1 in each case):
 #   - right key name, wrong secret: rcode NOTAUTH (9), TSIG error BADSIG
 #     (16), the TSIG unsigned (MAC size 0); knsupdate: ";; ERROR: reply
 #     verification (failed to verify TSIG)", "status: BADSIG"; knotd:
@@ -27,7 +27,7 @@
 #   - no TSIG at all: NOTAUTH, no TSIG; knotd: "... ACL, denied, action
 #     update, remote ADDR@PORT, key none"; an unsigned AXFR likewise
 #     ("action transfer").
-#   A dummy interface may not exist (no dummy module here): dns-lab.sh puts
+#   A dummy interface may not exist (no dummy module here): put
 #   the address on one end of a veth pair inside the namespace.
 #
 # DHCPv6 Client FQDN option (option 39, RFC 4704): see the end of the file.
@@ -148,7 +148,7 @@ dns_zone_dump() {
 
 # ---------------------------------------------------------------------------
 # DHCPv6 clients and the Client FQDN option (option 39, RFC 4704), as
-# captured on the server side of a veth (fqdn-lab.sh repeats it). Value =
+# captured on the server side of a veth. Value =
 # one flags byte (S 0x01: server updates AAAA; O 0x02: set by servers only;
 # N 0x04: nobody updates) then the name in DNS wire format; a partial name
 # lacks the final zero-length label.
@@ -209,7 +209,7 @@ dns_zone_dump() {
 #
 # Capturing: tcpdump without --immediate-mode hands packets over a block at
 # a time, up to a second late; a check that reads the capture right after
-# the client acted must use --immediate-mode or poll (fqdn-lab.sh does both).
+# the client acted must use --immediate-mode or poll.
 
 # dns_dhcpcd_conf FILE HOSTNAME [release]: a dhcpcd.conf for DHCPv6 only (no
 # RS, one IA_NA) that sends option 39 with HOSTNAME (S=1); with "release" a

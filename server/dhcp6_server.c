@@ -121,6 +121,20 @@ dhcp6_server_let_go(const struct dhcp6_server *srv, struct leases *l, const stru
 	}
 }
 
+/* The name a client's bindings have, or "". */
+static const char *
+dhcp6_server_name_of(const struct leases *l, const char *site, const struct dhcp6_msg *req)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct lease *e = &l->v[i];
+
+		if (e->name[0] != '\0' && e->duid_len == req->client_id_len &&
+		    memcmp(e->duid, req->client_id, e->duid_len) == 0 && strcmp(e->site, site) == 0)
+			return e->name;
+	}
+	return "";
+}
+
 enum dhcp6_drop
 dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
     const struct dhcp6_msg *req, uint64_t now, struct dhcp6_msg *reply, bool *changed,
@@ -199,9 +213,14 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 				*changed = bound = true;
 		}
 		/* the name goes with every binding of the client: it names the
-		 * host, not one address */
-		if (bound && srv->names != NULL)
+		 * host, not one address. A message without the option (a Renew
+		 * may lack it, RFC 4704 5 only says SHOULD) keeps the name the
+		 * client has. */
+		if (bound && srv->names != NULL) {
+			if (!req->has_fqdn && *named == NAMES_NONE)
+				snprintf(host, sizeof(host), "%s", dhcp6_server_name_of(l, srv->site, req));
 			lease_name(l, srv->site, req->client_id, req->client_id_len, host);
+		}
 		return DHCP6_OK;
 	case DHCP6_RELEASE:
 	case DHCP6_DECLINE:

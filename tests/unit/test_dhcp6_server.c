@@ -973,6 +973,37 @@ test_client_fqdn(void **state)
 	assert_string_equal(binding(f, 1, 1)->name, "vm1");
 	a = binding(f, 1, 1)->addr;
 
+	/* a Renew without the option keeps the name (RFC 4704 5: SHOULD
+	 * send it, not must); a second IA gets it too */
+	client_msg(&req, DHCP6_RENEW, 1);
+	with_server_id(&req, f);
+	ia_add(add_ia_na(&req, 1), &a);
+	add_ia_na(&req, 2);
+	answer_ok(f, &req, NOW + 100, &reply, &changed);
+	assert_int_equal(f->named, NAMES_NONE);
+	assert_false(reply.has_fqdn);
+	assert_string_equal(binding(f, 1, 1)->name, "vm1");
+	assert_string_equal(binding(f, 1, 2)->name, "vm1");
+	/* N: the client wants no name published any more */
+	client_msg(&req, DHCP6_RENEW, 1);
+	with_server_id(&req, f);
+	ia_add(add_ia_na(&req, 2), &binding(f, 1, 2)->addr);
+	req.has_fqdn = true;
+	req.fqdn_flags = DHCP6_FQDN_N;
+	answer_ok(f, &req, NOW + 100, &reply, &changed);
+	assert_string_equal(binding(f, 1, 1)->name, "");
+	assert_int_equal(reply.fqdn_flags, DHCP6_FQDN_N);
+	/* and back */
+	client_msg(&req, DHCP6_REQUEST, 1);
+	with_server_id(&req, f);
+	ia_add(add_ia_na(&req, 1), &a);
+	req.has_fqdn = true;
+	req.fqdn_flags = DHCP6_FQDN_S;
+	memcpy(req.fqdn, "\003vm1", 4);
+	req.fqdn_len = 4;
+	answer_ok(f, &req, NOW + 100, &reply, &changed);
+	assert_string_equal(binding(f, 1, 2)->name, "vm1");
+
 	/* client 2 asks for vm1: its address, no name, N in the answer */
 	client_msg(&req, DHCP6_SOLICIT, 2);
 	req.rapid_commit = true;
@@ -998,13 +1029,15 @@ test_client_fqdn(void **state)
 	assert_int_equal(f->named, NAMES_BAD);
 	assert_string_equal(binding(f, 3, 1)->name, "");
 
-	/* client 1 releases: the name goes with its binding, and client 2
+	/* client 1 releases: the name goes with its bindings, and client 2
 	 * may have it */
 	client_msg(&req, DHCP6_RELEASE, 1);
 	with_server_id(&req, f);
 	ia_add(add_ia_na(&req, 1), &a);
+	ia_add(add_ia_na(&req, 2), &binding(f, 1, 2)->addr);
 	answer_ok(f, &req, NOW + 10, &reply, &changed);
 	assert_null(binding(f, 1, 1));
+	assert_null(binding(f, 1, 2));
 	assert_false(reply.has_fqdn);
 	client_msg(&req, DHCP6_SOLICIT, 2);
 	req.rapid_commit = true;

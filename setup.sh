@@ -17,7 +17,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # targets), and the real network peers the namespace tests drive; iperf3
 # (flood-cookie.test, make soak), libfaketime (linkflap.test), bc (the fault
 # tests' arithmetic on fractional seconds).
-TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga knot knot-dnsutils"
+TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga knot knot-dnsutils bind9 bind9-dnsutils"
 
 # Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
 BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps tayga haproxy"

@@ -120,6 +120,59 @@ dns_knot_stop() {
 	DNS_KNOT_PID=
 }
 
+# dns_bind_start NS ADDR ZONE KEYFILE DIR: BIND 9 (named, bind9) as the
+# primary of ZONE on ADDR@53 in NS, updates of A and AAAA records below the
+# zone and transfers allowed with the key only (update-policy, as
+# docs/DNS.md configures it). Runs as root in the foreground (-g: no
+# daemon, logs to DIR/named.log), rndc off; DNS_BIND_PID holds its PID.
+DNS_BIND_PID=
+dns_bind_start() {
+	local ns=$1 addr=$2 zone=${3%.} keyfile=$4 dir=$5 alg kname secret rr fam
+	alg=$(dns_key_field "$keyfile" 1); kname=$(dns_key_field "$keyfile" 2); secret=$(dns_key_field "$keyfile" 3)
+	[ -n "$secret" ] || return 1
+	mkdir -p "$dir" || return 1
+	case $addr in *:*) rr=AAAA fam="listen-on-v6 { $addr; }; listen-on { none; };" ;;
+	*) rr=A fam="listen-on { $addr; }; listen-on-v6 { none; };" ;; esac
+	cat > "$dir/$zone.zone" <<ZONE
+\$ORIGIN $zone.
+\$TTL 300
+@	SOA	ns1 hostmaster 1 3600 900 604800 300
+@	NS	ns1
+ns1	$rr	$addr
+ZONE
+	( umask 077; cat > "$dir/named.conf" <<CONF
+options {
+	directory "$dir";
+	pid-file "$dir/named.pid";
+	$fam
+	recursion no;
+	dnssec-validation no;
+	allow-transfer { key "$kname"; };
+};
+controls { };
+key "$kname" {
+	algorithm $alg;
+	secret "$secret";
+};
+zone "$zone" {
+	type primary;
+	file "$dir/$zone.zone";
+	update-policy { grant "$kname" subdomain $zone. A AAAA; };
+};
+CONF
+	)
+	ip netns exec "$ns" named -g -c "$dir/named.conf" >> "$dir/named.log" 2>&1 &
+	DNS_BIND_PID=$!
+	[ "${PIDS+set}" = set ] && PIDS+=("$DNS_BIND_PID")
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$DNS_BIND_PID" 2>/dev/null || return 1    # it exited: DIR/named.log says why
+		[ -n "$(dns_query "$ns" "$addr" "$zone." SOA)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # dns_query NS SERVER NAME TYPE: the short answers, one a line (nothing for
 # NXDOMAIN / NODATA / no answer)
 dns_query() {

@@ -61,7 +61,7 @@ ip netns exec "$INET" ping -c 3 -i 0.2 "$a1d"
 step "HTTP: a web server in vm1, fetched from inet"
 mkdir -p "$D/www"
 echo "hello from vm1 at home, $VM1_IP" > "$D/www/index.html"
-ip netns exec "$VM1" /usr/bin/python3 -m http.server --bind :: --directory "$D/www" 8080 > /dev/null 2>&1 & PIDS+=($!)
+ip netns exec "$VM1" /usr/bin/python3 "$here/tests/netns/http-serve.py" :: 8080 "$D/www" > /dev/null 2>&1 & PIDS+=($!)
 wait_for 50 ip netns exec "$VM1" sh -c "ss -ltn | grep -q ':8080'"
 ip netns exec "$INET" /usr/bin/python3 -c "import urllib.request, sys; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode(), end='')" "http://[$VM1_IP]:8080/"
 step "vm2 (the other home) -> inet"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # One entry point for a fresh Debian 12 machine, as root:
 #   ./setup.sh demo   install what the build needs, build, run the demo
 #   ./setup.sh test   install what the build and tests need, build with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cli: what the v6ext subcommands share. v6ext.c parses the global options
  * (v6ext [-s SOCKET] COMMAND [--json]) and dispatches; each subcommand is
  * one cli_<name>() that gets its own argv (argv[0] is the command name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* genkey: "v6ext genkey" and "v6ext pubkey", as wg genkey / wg pubkey:
  *
  *	umask 077; v6ext genkey > server.key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* leases: the DHCPv6 leases v6extd holds, per site (`v6ext leases`), or
  * as one JSON object with --json. */
 #include "config.h"

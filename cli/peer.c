@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peer, forward, reload: run-time changes to v6extd. `peer add` prints a client
  * configuration ready to paste at home (the endpoint is the one line to
  * fill in: the daemon cannot know the name the home will reach it by). */

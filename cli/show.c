@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* show: what a daemon reports on its control socket, for people (like
  * `wg show`) or, with --json, for scripts. The reply is checked line by line
  * before anything is printed: a daemon's words are input like any other. */

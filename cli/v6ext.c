@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* v6ext: the administration tool. One table of subcommands, each with a
  * one-line help, in the shape of wg(8):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* v6ext-client: the home-side daemon. One tunnel to the server, its tap a
  * port of the home bridge. The client always initiates: at start, after a
  * silent path, when its own addresses change, and every REKEY_AFTER seconds.

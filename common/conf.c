@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf: the server and client configuration files.
  *
  * inih (ini_parse_stream) splits a file into sections and "key = value"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf: the server and client configuration files (INI, parsed by inih).
  * Errors read "FILE:LINE: message"; unknown sections and keys are errors.
  * Only ';' starts an inline comment (it must follow white space); '#' and

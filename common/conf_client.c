@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_client: v6ext-client's file: the [client] keys (the server's
  * host:port among them) and conf_client_parse/load. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_dns: the keys of DNS names (docs/DNS.md): dns-zone,
  * dns-update-server and the other dns-* keys of [server], host and
  * host-duid of [peer], and their checks across the file. */

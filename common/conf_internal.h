@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_internal: what the configuration parser's files share (conf.c the
  * file, its sections and lines; conf_value.c the typed values; conf_server.c
  * and conf_client.c each file's keys and checks). Not for other modules:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_ipv4: the values of the IPv4-reach keys (forward, ipv4-map,
  * public-ipv4, ipv4-pool), shared by the configuration parser, the
  * daemon's control socket (v6ext forward add) and its state file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_server: v6extd's file: the [server] and [peer] keys, the checks
  * across peers (names, keys, taps, sub-prefixes, forwards and maps), and
  * conf_server_parse/load/free/reload_fixed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* conf_value: the typed values of the configuration files, each parsed and
  * checked by one helper where it is read (numbers and their ranges, paths,
  * interface names, keys, prefixes, host:port), and the setters the key

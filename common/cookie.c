@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cookie: handshake MACs and cookie replies; see cookie.h for the scheme. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cookie: the MACs on handshake messages and the cookie reply that replaces
  * a handshake answer under load (the scheme of WireGuard's cookie.c, with
  * BLAKE2b and XChaCha20-Poly1305 from libsodium).

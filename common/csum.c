@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* csum: the Internet checksum, RFC 1071. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* csum: the Internet checksum (RFC 1071) over large buffers, fast enough for
  * every byte of a data path: 64-bit accumulation of 32-bit words, folded at
  * the end. Sums are kept unfolded in a uint64_t so pieces can be added. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl: control socket server (libevent), its access rule, and client
  * (blocking). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl: the daemons' control socket, a UNIX stream socket in a directory
  * only root writes.
  *

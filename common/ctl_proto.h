@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ctl_proto: the control socket's text protocol, shared by the daemons and
  * v6ext. A request is one line; the reply is "key=value" lines, ending with
  * "errno=N" (0 on success) and the connection closes. In a reply, a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* datapath: batched datagrams and tap frames, for both daemons. */
 #include "config.h"
 

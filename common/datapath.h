@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* datapath: the tunnel's data path, one for both daemons. Datagrams come in
  * batches (recvmmsg), a GRO burst is cut back into its datagrams, and frames
  * for taps leave glued (tap_out); frames from a tap are cut from TSO bursts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dname: domain names in DNS wire form (RFC 1035 3.1). */
 #include "config.h"
 

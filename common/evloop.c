@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* evloop: libevent's loop with optional busy polling. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* evloop: the daemons' main loop. libevent's own, plus optional busy
  * polling: after traffic, keep looking for more without sleeping for a
  * while, so a reply that comes back within that time is handled at once

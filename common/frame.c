@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame: classify Ethernet frames for the rogue-RA guard (RFC 7113) and
  * the checks on what a site sends; build the frames the daemons answer with. */
 #include "config.h"

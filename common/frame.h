@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame: what the tunnel needs to know about an Ethernet frame, read with
  * every length checked: is it a router advertisement or a DHCPv6 server
  * message (never allowed from the home side), and its IPv6 source. */

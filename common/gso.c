@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gso: cut TSO frames from a tap into segments, glue segments back into one
  * frame for a tap. See gso.h; the rules follow what the kernel's own TCP
  * segmentation (tcp_gso_segment) and GRO (tcp_gro_receive) do. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gso: large TCP frames through a tap with IFF_VNET_HDR.
  *
  * With offloads on, the kernel hands the tap one frame of up to 64 KB that

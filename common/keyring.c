@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyring: secrets in sodium_malloc'd chunks; see keyring.h. */
 #include "config.h"
 

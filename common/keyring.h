@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyring: 32-byte slots for long-lived secrets (pre-shared keys) in
  * memory of their own: sodium_malloc's, locked (never swapped), with guard
  * pages, and never in a core dump. One allocation holds KEYRING_CHUNK keys,

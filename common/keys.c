@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keys: 32-byte X25519 keys (RFC 7748) and their base64 text (RFC 4648 4,
  * the standard alphabet with padding, 44 characters), as wg(8) writes them.
  *

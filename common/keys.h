@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keys: 32-byte X25519 keys, base64 (44 characters) like wg(8). */
 #ifndef V6EXT_KEYS_H
 #define V6EXT_KEYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log: one line per event. To stderr by default (the journal adds the time
  * and the unit); to syslog when asked. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log: one line per event, to stderr (journal) or syslog. */
 #ifndef V6EXT_LOG_H
 #define V6EXT_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nl: link, bridge and address changes with libnl-route-3. */
 #include "config.h"
 

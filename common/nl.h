@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nl: the netlink changes the daemons make, through libnl-route-3: links up
  * with an MTU and a MAC, bridges and their ports, addresses, routes. Errors
  * return -1 and write a message with nl_geterror()'s text into err. */

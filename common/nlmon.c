@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nlmon: rtnetlink link and address events through libmnl; see nlmon.h. */
 #include "config.h"
 

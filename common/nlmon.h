@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nlmon: link and address events from the kernel (rtnetlink multicast
  * groups), read with libmnl: every message and attribute is checked before
  * it is read. v6extd's engine watches its upstream link with it;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* noise: Noise_IK(psk2)_25519_ChaChaPoly_BLAKE2b, revision 34 of the Noise
  * Protocol Framework (noiseprotocol.org/noise.html).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* noise: the handshake Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b (and plain
  * Noise_IK_25519_ChaChaPoly_BLAKE2b, which the published vectors also use),
  * as a pure state machine: no sockets, no clocks, no allocation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix: IPv6 prefix math. Pure logic: no sockets, no allocation.
  *
  * The server's /64 is cut into 2^(L-64) sub-prefixes of length L

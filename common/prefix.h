@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prefix: IPv6 prefix math. A /64 is split into 2^(L-64) sub-prefixes of
  * length L (65..120); sub-prefix index i is the top L-64 bits of the
  * interface identifier. For 2001:db8:64:1::/64 and L = 78, index 1 is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privdrop: user, capabilities, no_new_privs, dumpable (capabilities(7),
  * prctl(2)). */
 #include "config.h"

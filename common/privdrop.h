@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privdrop: a process gives up what it will never need again: its user
  * becomes `user`, its capabilities the few it keeps (often none), its
  * bounding set is emptied of the rest, it can gain nothing by execve

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ratelimit: token buckets per source prefix; see ratelimit.h. */
 #include "config.h"
 

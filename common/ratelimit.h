@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ratelimit: a token bucket per source, for what a handshake costs the
  * responder under load (WireGuard's ratelimiter is the model). A source is
  * an IPv6 /64 (what one subscriber holds) or an IPv4 /32; each may spend

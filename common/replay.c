@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* replay: RFC 6479 anti-replay window. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* replay: the sliding anti-replay window of RFC 6479: a ring of 64-bit
  * words, cleared a whole word at a time as the window moves, so the cost of
  * a check does not depend on how far the counter jumps. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sandbox: seccomp allow-lists, see sandbox.h. Names, not numbers: a name
  * the architecture does not have (mmap2 on x86_64, newfstatat on armhf) is
  * skipped, so one list serves every architecture Debian builds for. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sandbox: a seccomp allow-list (libseccomp) for the processes that parse
  * the network: v6extd's engine and v6ext-client. Everything they do after
  * start-up is reading and writing fds they already hold, so the list is

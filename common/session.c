@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session: transport keys, counters, replay window, rekey and reject limits,
  * and the data messages' AEAD (ChaCha20-Poly1305 or AES-256-GCM). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session: the transport half of a tunnel after a handshake: two keys, the
  * send counter, the replay window, and the limits after which the keys are
  * renewed or refused. Data messages are built and opened in place:

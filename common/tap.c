@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tap: open and control Linux tap devices. */
 #include "config.h"
 

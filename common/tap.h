@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tap: Linux tap devices (/dev/net/tun, IFF_TAP | IFF_NO_PI). */
 #ifndef V6EXT_TAP_H
 #define V6EXT_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* transport: UDP sockets with large buffers and batched I/O. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* transport: the tunnel's UDP sockets. Large buffers (the first loss in an
  * L2 tunnel under load is the receive buffer overflowing), batched reads and
  * writes with recvmmsg/sendmmsg, and endpoints as plain values. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tunnel: handshakes and data for a peer; pure logic, see tunnel.h. */
 #include "config.h"
 

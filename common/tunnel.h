@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tunnel: what a datagram means for a peer, without sockets. The client is
  * always the initiator and the server always the responder:
  *

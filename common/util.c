@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* util: hex and time helpers. */
 #include "config.h"
 

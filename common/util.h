@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* util: small helpers shared by every module. */
 #ifndef V6EXT_UTIL_H
 #define V6EXT_UTIL_H

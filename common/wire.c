@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wire: classify datagrams by header and exact size before reading bodies. */
 #include "config.h"
 

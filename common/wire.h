@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wire: every message on the tunnel's UDP socket, with its exact size.
  * docs/PROTOCOL.md describes the same layouts for someone writing a peer.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The v6ext demo, in throwaway network namespaces. Usage: contrib/demo.sh BUILD-DIR
 #
 #   [inet] ---- [isp: upstream router, the /64 on-link] ---- [vps: v6extd, prefix = auto]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* alloc: sub-prefix indices per site and their state file. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* alloc: which sub-prefix index each site holds, and the state file that
  * keeps it across restarts. A site's index never changes once given: its
  * hosts' addresses and AAAA records depend on it. Names stay in the file

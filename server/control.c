@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control: the control socket's commands in the engine; see control.h. */
 #include "config.h"
 

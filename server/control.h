@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control: v6extd's control socket (docs/CONTROL.md): show, leases, and for
  * root the changes (peer add/remove, reload). Runs in the engine, on the
  * listening socket the parent made. */

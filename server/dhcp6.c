@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dhcp6: parse and build DHCPv6 messages (RFC 8415 8, 21). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dhcp6: DHCPv6 messages (RFC 8415) between a client and a server on one
  * link. dhcp6_parse reads a UDP payload with every length checked, nested
  * options included; dhcp6_build is its twin. What a server needs is kept:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dhcp6_server: a stateful DHCPv6 server's answers (RFC 8415 16, 18.3). */
 #include "config.h"
 

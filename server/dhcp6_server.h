@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dhcp6_server: what a stateful DHCPv6 server (RFC 8415 16, 18.3) answers
  * on one site's link, without sockets: a parsed request in, a reply (or the
  * reason to stay silent) out, the leases table updated.

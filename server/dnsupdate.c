@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dnsupdate: RFC 2136 updates signed with TSIG (RFC 8945); see dnsupdate.h.
  *
  * ldns builds, signs, parses and verifies; this file decides what goes in

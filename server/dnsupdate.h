@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dnsupdate: RFC 2136 dynamic updates of a zone's A and AAAA records,
  * signed with TSIG hmac-sha256 (RFC 8945), built and checked with ldns.
  * Pure: no sockets. dnsupdate_build makes the message's bytes; the caller

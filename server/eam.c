@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* eam: the translator's address map (RFC 7757); see eam.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* eam: the translator's address map, one IPv4 address to one IPv6 host
  * and back (RFC 7757, Explicit Address Mappings). Runs in the engine; pure:
  * the caller gives the time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* engine: v6extd's unprivileged process; see engine.h. It drops to `user`
  * with no capabilities first thing, reads its keys through fds the parent
  * opens, sets up, and enters its seccomp filter before it reads a byte from

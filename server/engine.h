@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* engine: v6extd's unprivileged process. It parses everything that comes
  * from the network (the tunnel's datagrams, every site's frames, the
  * upstream link's neighbour solicitations, DHCPv6, metrics requests) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* engine_data: struct engine, the data of v6extd's unprivileged process
  * (engine.h). The modules that run in the engine (site, peers, control,
  * ndproxy, metrics) read and change it; engine.c runs the loop and calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* forwards: the translator's forwards and their state file; see forwards.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* forwards: every forward the translator serves (a public TCP or UDP port
  * of the VPS to a port of a site host), the configuration's and those
  * added at run time (v6ext forward add), and the state file that keeps the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hook: the operator's program per record change; see hook.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hook: the operator's program, run once per record change, as dnsmasq
  * runs its --dhcp-script: `PROGRAM ACTION` with the record in the
  * environment, one run at a time and in order, inside a libevent loop that

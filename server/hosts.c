@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hosts: learnt host addresses per site, open addressing with linear probing. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hosts: the addresses a site's hosts use, learnt from the data path (the
  * source of every frame from the site, the target of its neighbour
  * advertisements). The NDP proxy answers the upstream router at once for a

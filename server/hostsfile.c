@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hostsfile: a site's hosts file for dnsmasq --hostsdir; see hostsfile.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hostsfile: one hosts file per site, /etc/hosts format, in a directory
  * dnsmasq watches (--hostsdir), so a site's host names resolve the moment
  * the publisher rewrites the file. Each file is replaced whole and

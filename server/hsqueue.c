@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hsqueue: pending initiations and the load they make; see hsqueue.h. */
 #include "config.h"
 

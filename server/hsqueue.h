@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hsqueue: initiations waiting for the engine's handshake work, and what
  * "under load" means (WireGuard's receive.c is the model). Datagrams come
  * in at line rate; each initiation may cost a Diffie-Hellman, so they wait

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lease: DHCPv6 bindings, address choice and the leases file. */
 #include "config.h"
 

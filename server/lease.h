@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* lease: the DHCPv6 bindings of every site and the state file that keeps
  * them. A client's address is a function of (server key, site, DUID, IAID)
  * so the same client gets the same address after a restart and after its

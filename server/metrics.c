@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* metrics: the Prometheus text format (exposition format 0.0.4) on
  * metrics-listen, served by libevent's HTTP server. Every family is written
  * whole, with its HELP and TYPE, before the next: what `promtool check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* metrics: v6extd's counters in the Prometheus text format at
  * http://METRICS-LISTEN/metrics (metrics-listen in the config; off by
  * default). Runs in the engine. Loopback is the intended place: the page is not authenticated. */

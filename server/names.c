@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* names: host names, the Client FQDN option's answer, and the records that
  * must exist; see names.h. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* names: the DNS names of the sites' hosts (docs/DNS.md). A host is named
  * by the configuration (host = NAME IPV6, host-duid = NAME DUID) or by the
  * Client FQDN option its DHCPv6 client sends (RFC 4704); a name is one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* namesync: the engine's side of publishing names; see namesync.h. */
 #include "config.h"
 

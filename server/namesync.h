@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* namesync: keeps what the publisher publishes in step with the hosts'
  * names (names.h): after every change of leases, forwards or
  * configuration the records a site should have are worked out again and

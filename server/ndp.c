@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ndp: parse and build Neighbor Discovery frames (RFC 4861; options of
  * RFC 8106, RFC 4191, RFC 8781). */
 #include "config.h"

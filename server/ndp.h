@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ndp: Neighbor Discovery (RFC 4861) messages as whole Ethernet frames.
  * One struct describes RS, RA, NS and NA; ndp_parse reads one with every
  * length checked and applies the validity rules of RFC 4861 6.1 and 7.1;

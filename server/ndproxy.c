@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ndproxy: answer the upstream router's neighbour solicitations for
  * addresses in the sites; see ndproxy.h. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ndproxy: the NDP proxy on the upstream interface. The upstream router
  * has the whole /64 on-link and asks for every address by neighbour
  * solicitation; we answer with the upstream MAC for addresses in a site, so

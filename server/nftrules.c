@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nftrules: the translator's nftables table as text; see nftrules.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nftrules: the translator's nftables ruleset as text for `nft -f -`, one
  * table of our own (inet v6ext), replaced whole in one transaction: the
  * kernel applies all of it or none, and no other table is touched. Pure:

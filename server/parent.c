@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* parent: v6extd's privileged process; see parent.h. A poll loop on two fds:
  * the engine's socket and a signalfd. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* parent: v6extd's privileged process. It stays uid 0 with CAP_NET_ADMIN
  * only and does what needs privilege, nothing else: at start-up it sets up
  * the upstream interface (accept_ra, forwarding), opens the sockets (UDP,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peers: configured peers to running sites; see peers.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* peers: the configured peers as running sites. At start-up every peer of
  * the configuration and every one added at run time (kept in the state
  * file) gets its sub-prefix index and its site; a reload (SIGHUP, `v6ext

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* priv: the engine's side of the channel to the parent; see priv.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* priv: the engine's requests to the privileged parent (privmsg.h). Most
  * wait for their answer (a tap, a key file: the parent answers at once);
  * state writes do not (fsync may take a while): their answers come back

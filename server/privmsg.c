@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privmsg: engine <-> parent messages; see privmsg.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privmsg: the messages between v6extd's engine (unprivileged, parses the
  * network) and its parent (root, CAP_NET_ADMIN), over a SOCK_SEQPACKET
  * socketpair, one message per packet, an fd alongside where a type has one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* publisher: the process that publishes names; see publisher.h. */
 #include "config.h"
 

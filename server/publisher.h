@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* publisher: v6extd's third process, which publishes the sites' host names
  * (docs/DNS.md): RFC 2136 updates signed with TSIG to dns-update-server
  * (dnsupdate.h), a hosts file per site in dns-hosts-dir (hostsfile.h), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pubmsg: the engine's and the publisher's messages; see pubmsg.h. */
 #include "config.h"
 

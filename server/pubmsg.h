@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pubmsg: the messages between the engine and the publisher (publisher.h)
  * on their SOCK_SEQPACKET pair, one record each:
  *

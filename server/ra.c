@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ra: router advertisements into a site; see ra.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ra: the router advertisements v6extd sends into each site: what they say
  * (ra_build) and when (ra_tick, ra_rs_allowed). Pure: the caller sends.
  *

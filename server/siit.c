@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit: IP/ICMP translation (RFC 7915), headers, TCP/UDP and fragments;
  * ICMP is in siit_icmp.c. See siit.h.
  *

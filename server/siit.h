@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit: the IP/ICMP translation algorithm (RFC 7915) between the VPS's
  * IPv4 side and the sites, one packet at a time. Runs in the engine; pure:
  * the engine reads packets from the translator's TUN device (v6ext-nat64)

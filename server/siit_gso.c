@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit_gso: TCP bursts through the translator in one piece, and checksums
  * left for the device completed; see siit.h. The headers of a burst go
  * through siit_4to6/siit_6to4 as a segment without payload would (every

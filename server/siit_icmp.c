@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit_icmp: ICMPv4 <-> ICMPv6 (RFC 7915 4.2, 4.3, 5.2, 5.3): echo, the
  * errors with the packet inside them translated too, and the Fragmentation
  * Needed the translator sends itself. */

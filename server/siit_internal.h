@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit_internal: what siit.c (headers, TCP/UDP, fragments) and siit_icmp.c
  * (ICMP echo and errors) share. Not for the engine: it calls siit.h. */
 #ifndef V6EXT_SIIT_INTERNAL_H

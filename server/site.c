@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* site: one home site in the engine; see site.h. */
 #include "config.h"
 

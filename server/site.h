@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* site: one home site as the engine runs it: its tap (made by the parent),
  * its tunnel peer, and the IPv6 service inside it: router advertisements,
  * DHCPv6, the neighbour discovery it answers, source validation, the hosts

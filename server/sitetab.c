@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sitetab: the engine's sites by slot, key, index and name; see sitetab.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sitetab: the engine's sites, found four ways, each without walking them
  * all: by slot (the low 16 bits of our session indices, from a data
  * message's header), by public key (an initiation), by sub-prefix index (an

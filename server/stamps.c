@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stamps: the handshake timestamps file; see stamps.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stamps: the greatest handshake timestamp (TAI64N) accepted from each
  * peer, kept in state-dir so an initiation captured before a restart is
  * still a replay after it (docs/PROTOCOL.md section 3). Text, one peer a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* state: the engine's side of the state files; see state.h. */
 #include "config.h"
 

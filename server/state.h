@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* state: the engine's durable state, the files in state-dir (sub-prefixes,
  * leases, handshake timestamps). The engine builds a file's text and hands
  * it to the parent in a sealed memfd; the parent writes it (privmsg.h). A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* statedir: v6extd's files in state-dir. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* statedir: which files v6extd keeps in state-dir, and their start-up check.
  * statefile does the work; this module only knows the daemon's kinds of
  * file and what an empty one of each looks like. */

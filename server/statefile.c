@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* statefile: whole-file reads and atomic replacement in state-dir, relative
  * to a directory descriptor; the start-up census of what the directory
  * holds. */

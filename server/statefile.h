@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* statefile: the daemon's files in state-dir, read whole and replaced
  * atomically, relative to one directory descriptor.
  *

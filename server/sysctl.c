@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sysctl: read and write /proc/sys/net/ipv{6,4}/conf/IF/KEY. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sysctl: the per-interface IPv6 and IPv4 settings the server needs
  * (/proc/sys/net/ipv6/conf/IF/KEY, /proc/sys/net/ipv4/conf/IF/KEY). */
 #ifndef V6EXT_SYSCTL_H

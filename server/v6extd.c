@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* v6extd: the VPS daemon. Two processes (docs/SECURITY.md has the drawing):
  *
  *   parent.c   root, CAP_NET_ADMIN only: taps, routes, sysctls, sockets,

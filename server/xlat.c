@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* xlat: the translator in the engine; see xlat.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* xlat: the translator as the engine runs it. It reads packets from the
  * TUN the parent made (xlatdev.h), translates them (siit.h) and writes them
  * back for the kernel to route; it owns the address map (eam.h) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* xlatdev: the translator's device, routes and nftables table, in the
  * parent; see xlatdev.h. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* xlatdev: what the kernel needs around the translator, made by v6extd's
  * parent (root, CAP_NET_ADMIN): the TUN device v6ext-nat64 whose fd the
  * engine reads and writes (siit.h), the NAT64 prefix, the pool and each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared helpers for the shell tests: TAP output that automake's driver counts.
 # Source it, call tap_plan N (or tap_done at the end), then ok/not_ok/check.
 tap_n=0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # v6ext benchmark: v6ext against fastd, OpenVPN, tinc, SoftEther and a plain veth, in
 # network namespaces. Root only; never part of `make check`.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # One row of the handshake-flood table: what a flood of initiations with
 # valid cookies does to v6extd and to a live site. Root only; never part of
 # `make check` (tests/netns/flood-cookie.test is the check).

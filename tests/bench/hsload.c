@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hsload: the scale benchmark's helper (tests/bench/scale.sh), built on
  * libv6ext like the real client, never installed and not built by `make all`.
  *

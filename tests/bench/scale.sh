@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # v6ext scale figures: a server with 1 000 configured peers and 100 live
 # sessions. Root only; never part of `make check`.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_alloc: alloc_parse on arbitrary bytes, as the sub-prefix state file
  * of a /78 server.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: a client configuration file. Whatever the bytes, parsing
  * returns 0 with a configuration that keeps every documented limit, or -1
  * with "NAME:..." and the output zeroed. */

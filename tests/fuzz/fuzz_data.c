@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: data messages. A fixed session opens whatever arrives (the
  * header, counter and lengths are what the fuzzer controls), and the input
  * as a frame survives an encrypt/decrypt round trip byte for byte. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_dhcp6: UDP payloads from a site's DHCPv6 clients through dhcp6_parse
  * and the server that answers them.
  *

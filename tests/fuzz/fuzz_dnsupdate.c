@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: an answer to a DNS UPDATE, and a TSIG key file. Every
  * input goes to both dnsupdate_check (against one request built at the
  * first call) and dnsupdate_key_parse. Nothing made up here can carry our

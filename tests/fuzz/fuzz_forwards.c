@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: the forwards state file. What parses builds back to text
  * that parses to the same forwards. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: Ethernet frames from the home side through frame_classify
  * (the rogue-RA guard), frame_classify_l2 (what a site may send), and
  * frame_udp6_parse and its twin. The guard's two promises are checked as it

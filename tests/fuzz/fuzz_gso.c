@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: the offload cut and glue (gso.c). Input: a struct
  * virtio_net_hdr (10 bytes), then a frame, as read from a tap with
  * IFF_VNET_HDR.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: handshake messages past the MAC check. The harness writes a
  * correct mac1 over whatever the fuzzer made (a fuzzer cannot find one), so
  * the Noise parsing itself is what gets exercised: the responder consumes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_key: key_from_base64_buf on arbitrary bytes.
  *
  * Invariants (abort() when broken): a refusal says why and leaves the

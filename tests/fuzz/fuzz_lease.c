@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_lease: leases_parse on arbitrary bytes, as the DHCPv6 leases file.
  *
  * Invariants (abort() when broken):

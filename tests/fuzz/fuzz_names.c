@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: names. The first byte picks what the rest is:
  *   0  a Client FQDN option's value (RFC 4704 4.1: flags, then a name):
  *      the host chosen is a host label or nothing, the answer's option is

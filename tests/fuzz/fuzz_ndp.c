@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: Ethernet frames through ndp_parse (what the server reads
  * from a site and from the upstream link). A message that parses is built
  * again with ndp_build and must parse back to the same type, addresses and

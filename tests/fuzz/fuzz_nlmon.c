@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: a netlink batch as recv() hands it to nlmon (the kernel's,
  * but read as if anyone's). */
 #include <stddef.h>

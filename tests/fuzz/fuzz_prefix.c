@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_prefix: prefix_parse_buf on arbitrary bytes, and the sub-prefix
  * arithmetic driven by the same bytes.
  *

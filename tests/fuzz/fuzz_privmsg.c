@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: what a compromised engine could send the parent. Parse it;
  * what parses must build back to the same bytes, and the parent's policy
  * checks must cope with whatever parsed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: IPv4 packets through siit_4to6 (what the translator reads
  * from its TUN). What comes out must be well formed: each IPv6 packet's
  * payload length matches its size and fits the sites' MTU; a Fragmentation

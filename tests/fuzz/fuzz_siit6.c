@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: IPv6 packets through siit_6to4 (what the sites send to the
  * NAT64 prefix). What comes out must be one well-formed IPv4 packet; it is
  * then turned round (the remote's reply) and translated back with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: the timestamps state file. What parses builds back to text
  * that parses to the same table. */
 #include <stddef.h>

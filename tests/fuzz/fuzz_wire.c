@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fuzz target: a datagram as the server's socket sees it. Classify it, and
  * for handshake messages run the MAC check the daemon runs first. */
 #include <stddef.h>

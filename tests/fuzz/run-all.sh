@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Run each libFuzzer target for SECONDS from its seed corpus; print the
 # number of executions each reached. Usage: run-all.sh SECONDS TARGET...
 set -u

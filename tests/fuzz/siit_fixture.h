@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit_fixture: the translator both fuzz targets drive: nat64-prefix
  * 64:ff9b::/96, sites 2001:db8:64:1::/64, public 192.0.2.1, pool
  * 198.18.0.0/16, MTU 1280; host ::7 has the ipv4-map 203.0.113.7, host ::8

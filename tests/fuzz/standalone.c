@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Replays files through a fuzz target's LLVMFuzzerTestOneInput when the
  * target is built without libFuzzer (the default build). Arguments are
  * files or directories of files; prints how many inputs ran. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* noise-pipe: our handshake (common/noise.c) against an independent one,
  * tests/interop/noise-peer/ik-peer.js (npm noise-protocol on libsodium),
  * which runs as a child driven over two pipes with its line protocol:

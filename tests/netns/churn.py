@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Churn for the fault tests (crash.test, soak.sh): DHCPv6 leases and run-time
 peers come and go while the daemons are killed, and a checker says whether
 the restarted server still holds what it promised.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # What a DHCPv6 client runs on each event, reduced to what the tests check:
 # add or remove the address it got, and append the event, the address and
 # the DNS servers and search list it received to $DHCP6_LOG. dhclient

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hsflood: a handshake flood that knows the server's public key, for
  * flood-cookie.test and tests/bench/flood.sh. Built on libv6ext like the
  * real client, only as a check program, never installed.

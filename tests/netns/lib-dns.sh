@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # DNS peers for the namespace tests: a Knot DNS primary that takes RFC 2136
 # updates signed with TSIG, and how the DHCPv6 clients send their name.
 # Sourced after lib-netns.sh; like it, needs nothing but P (the per-run

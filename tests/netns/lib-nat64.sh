@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # IPv4 reach in namespaces: lib-site.sh's topology plus an IPv4 side.
 #
 #   [inet4] 10.9.0.2 ---- 10.9.0.1 [isp] 10.0.0.1 ---- 10.0.0.2 up0 [vps]   (10.0.0.11: a spare

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers every namespace test shares. Needs B (the build directory) unset or set.
 B=$top_builddir
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The whole product in namespaces (names carry a per-run prefix P):
 #
 #   [inet] 2001:db8:ff::2 ---- 2001:db8:ff::1 [isp: the upstream router] 2001:db8:64:1::1/64 ---- up0 [vps: v6extd]

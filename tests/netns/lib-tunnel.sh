@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared set-up for the tunnel tests. Topology (names carry a per-run prefix):
 #
 #   [ S: v6extd ]--veth (underlay: 2001:db8:1::/64 and/or 10.99.0.0/24)--[ C: v6ext-client, bridge ]

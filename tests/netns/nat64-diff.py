@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """The differential test's packets (tests/netns/nat64-diff.test): the same
 probes sent through two translators, and what came out compared field by
 field. No scapy: packets are built and read with struct.

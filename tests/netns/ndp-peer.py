@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Neighbor discovery written byte by byte with the standard library, for
 what rdisc6 and ndisc6 cannot send (an independent encoder: nothing here
 comes from v6ext's own code).

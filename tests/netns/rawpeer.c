@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rawpeer: a test peer built on libv6ext that does what v6ext-client never
  * does: after a normal handshake it sends into the tunnel, three times
  * over, a router advertisement and a DHCPv6 server message from the home

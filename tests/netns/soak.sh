@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The soak (make soak; never part of make check): SOAK_SECONDS (default 600)
 # of everything at once against one v6extd and one v6ext-client (topology:
 # lib-tunnel.sh, IPv6 underlay), then whether they grew.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_alloc: the sub-prefix index of every site and its state file.
  *
  * Proves that the state file round-trips (in memory and on disk, written

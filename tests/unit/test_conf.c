@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_conf: the server and client configuration files.
  *
  * Good fixtures in tests/conf/ (server-*.conf, client-*.conf) are parsed

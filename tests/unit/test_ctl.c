@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_ctl: who may use the control socket.
  *
  * Proves that requests are classed by one table (read-only: show, leases;

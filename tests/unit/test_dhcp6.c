@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_dhcp6: the DHCPv6 message parser and its builder twin.
  *
  * Proves that a Solicit and an Advertise/Reply with every option the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_dhcp6_server: what the DHCPv6 server answers (RFC 8415 16, 18.3).
  *
  * Proves, for a site "home1" on 2001:db8:64:1:4::/78: that a Solicit gets

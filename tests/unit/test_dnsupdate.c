@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dnsupdate: the key file is one strict line; an UPDATE reads back (with
  * ldns, as a server would) with its zone, its records and a TSIG that
  * verifies; an answer is OK only when NOERROR and signed with our key over

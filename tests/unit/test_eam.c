@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* eam: maps are found both ways; a host has one entry; pool addresses skip
  * the network and broadcast addresses; forwards hold their address while
  * they have refs; dynamic entries age out, and make room when the pool is

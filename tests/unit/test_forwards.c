@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* forwards: a public port is forwarded once; removal keeps the order; the
  * state file keeps exactly the run-time forwards and reads back the same;
  * a hostile file is refused with the line that is wrong. */

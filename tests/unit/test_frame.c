@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame_classify as a numbered table of frames: RAs and DHCPv6 server
  * messages (plain, behind extension headers, VLAN-tagged) are caught, other
  * traffic is not, a header chain the guard cannot follow is dropped

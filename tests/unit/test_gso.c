@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gso: a TSO frame cut into segments gives frames a receiver accepts
  * (lengths, sequence numbers, flags and checksums right, payload in order);
  * glued back, the segments are the same TCP stream in one frame whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hook: with real /bin/sh scripts in a temporary directory, since what is
  * tested is processes and the loop. Three queued runs reach the program in
  * order, one at a time, with argv[1], exactly the environment given plus

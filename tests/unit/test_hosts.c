@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_hosts: the table of host addresses learnt from a site.
  *
  * Proves, with explicit clock values (no sleeping), that an address is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hostsfile: the text is exactly the format dnsmasq --hostsdir reads, for
  * AAAA and A entries with and without an alias; an entry that would not be
  * one line of it is refused; in a real temporary directory a write reads

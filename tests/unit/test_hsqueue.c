@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hsqueue: first in, first out; full at HSQUEUE_MAX (counted); under load
  * from HSQUEUE_LOAD_DEPTH waiting, and for a second after the last time;
  * one at a time, the queue never leaves its first slot. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* keyring: slots are zeroed, distinct, reused after put (and wiped then),
  * and many chunks' worth come and go. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_keys: base64 key text, X25519 public keys (RFC 7748 6.1 vectors)
  * and key files. Tables are numbered in comments so a failing row can be
  * named. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_lease: DHCPv6 bindings and the leases file.
  *
  * Proves that lease_pick gives a client (site, DUID, IAID) the same address

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* names: host names from the Client FQDN option (RFC 4704) and the
  * configuration, the option's answer, the records a site should have, the
  * published set kept in step, its state file; and pubmsg, the engine's and

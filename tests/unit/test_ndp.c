@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ndp: every message type survives ndp_build then ndp_parse field for
  * field, in a frame with hop limit 255 and a checksum that verifies; a
  * frame written out by hand (checksum computed outside this code) parses;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nftrules: the table replaces itself in one transaction, each forward is
  * one DNAT rule to its mapped address, the pool is masqueraded on upstream
  * only, the translator's device never forwards into itself; a buffer too

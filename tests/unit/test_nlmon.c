@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nlmon: link and address events built as the kernel sends them, read back;
  * truncated messages, attributes of the wrong size and other message types
  * give no event; NLMSG_DONE ends a dump. */

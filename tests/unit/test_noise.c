@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The handshake and data path in memory: initiator and responder exchange
  * real wire messages (with MACs), then data both ways. Every single flipped
  * bit of every message is rejected; replays are rejected; wrong keys, a wrong

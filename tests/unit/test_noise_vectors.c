@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The published Noise vectors (tests/vectors/noise-ik-blake2b.json, written
  * by cacophony, Noise-C and snow) reproduced byte for byte: both handshake
  * messages from each side, the handshake hash where given, and every

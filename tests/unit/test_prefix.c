@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_prefix: prefix parsing, formatting and the /64 -> sub-prefix math.
  * Tables are numbered in comments so a failing row can be named. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privmsg: the messages between v6extd's engine and its parent. Every type
  * round-trips (request and reply); hostile bytes are refused with a
  * reason, whatever the engine sends; the parent's policy refuses taps,

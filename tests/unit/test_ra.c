@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ra: what v6extd's router advertisements say, read back with ndp_parse
  * as a host would (RFC 4861 6.1.2 validity, then every field), and when
  * they go out: three fast initial ones, then 200..600 s apart; at most ten

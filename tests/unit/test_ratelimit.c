@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ratelimit: a source (an IPv6 /64, an IPv4 /32) gets its burst at once,
  * then RATELIMIT_PER_SECOND a second, never more however long it waited;
  * sources do not share; quiet ones are forgotten; a full table refuses new

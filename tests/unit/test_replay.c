@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The replay window as a numbered table of counters fed in order; each row
  * says whether that counter must be accepted. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Session limits: rekey after time and messages, refusal and key wiping
  * after reject-after time and messages, lengths at and past their limits;
  * both data ciphers: round trips, the nonce layout of each, a message of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* siit: packets built by hand, translated, and checked the way a user
  * would: addresses, ports, protocol, lengths, TTL/hop limit, checksums
  * recomputed over the whole result, fragment fields and offsets, ICMP

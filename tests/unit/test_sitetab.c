@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sitetab: 16 383 sites (a whole /64 of /78s) found by slot, key, index,
  * address and name; removal and re-insertion; slots reused; an address
  * outside the /64 or in no site finds nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stamps: the timestamps file round-trips; the greater timestamp stays;
  * a file in any order loads, and a whole /64 of peers is found again;
  * hostile files are refused with the line and the reason. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_statefile: state-dir, its files and its start-up census.
  *
  * Proves, in real temporary directories, that files round-trip through

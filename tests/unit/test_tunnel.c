@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Cipher negotiation through the tunnel layer, without sockets: a client
  * peer and a server responder run tunnel_initiate,
  * tunnel_consume_initiation and tunnel_consume_response, then send data

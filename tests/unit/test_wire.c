@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* wire_classify: every type at its exact size, one byte short and long,
  * non-zero reserved bytes, unknown types, and the data size limits. */
 #include "config.h"

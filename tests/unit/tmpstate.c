@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tmpstate: see tmpstate.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tmpstate: a fresh directory under /tmp for a unit test that reads and
  * writes state files, removed with all it holds when the test ends. */
 #ifndef V6EXT_TMPSTATE_H

@@ -6,6 +6,7 @@
 #                     -Werror, run every test (make check) and print a summary
 #   ./setup.sh bench  also install fastd, OpenVPN, tinc, SoftEther, iperf3;
 #                     build; run the benchmark (tests/bench/README.md)
+#   ./setup.sh deb    also build the Debian packages (make deb: build/deb/*.deb)
 #   ./setup.sh deps   only install the packages
 # Builds go to build/ (out of tree), so the checkout stays clean.
 set -euo pipefail
@@ -19,6 +20,9 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # (flood-cookie.test, make soak), libfaketime (linkflap.test), bc (the fault
 # tests' arithmetic on fractional seconds).
 TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga knot knot-dnsutils bind9 bind9-dnsutils"
+# Packaging: the Debian packages (make deb), lintian, and a clean chroot to
+# install and purge them in (make deb-chroot).
+PKG_PKGS="debhelper fakeroot lintian debootstrap"
 
 # Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
 BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps tayga haproxy"
@@ -31,7 +35,7 @@ deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS ${EXTRA_PKGS:-}
+	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS $PKG_PKGS ${EXTRA_PKGS:-}
 	# the system user the daemons run as after start-up (user = v6ext,
 	# the default), as the packages make it
 	id v6ext > /dev/null 2>&1 ||
@@ -70,13 +74,18 @@ test)
 	summary build/test-suite.log
 	exit $rc
 	;;
+deb)
+	deps
+	build build
+	make -C build -s deb
+	;;
 bench)
 	EXTRA_PKGS=$BENCH_PKGS deps
 	build build
 	make -C build -s bench
 	;;
 *)
-	echo "usage: sudo ./setup.sh demo|test|bench|deps" >&2
+	echo "usage: sudo ./setup.sh demo|test|deb|bench|deps" >&2
 	exit 2
 	;;
 esac

@@ -2,9 +2,8 @@
 # DNS peers for the namespace tests: a Knot DNS primary that takes RFC 2136
 # updates signed with TSIG, and how the DHCPv6 clients send their name.
 # Sourced after lib-netns.sh; like it, needs nothing but P (the per-run
-# prefix), and appends every process it starts to PIDS when the test keeps
-# that array (lib-site.sh's cleanup kills them by PID); dns_knot_stop kills
-# the server by its PID as well.
+# prefix); a test adds the server's PID (DNS_KNOT_PID, DNS_BIND_PID) to the
+# PIDS its cleanup kills; dns_knot_stop kills Knot by its PID as well.
 #
 # Knot (knot 3.2.6, Debian 12)
 #   dns_knot_start writes DIR/knot.conf, DIR/ZONE.zone and keeps the journal,
@@ -103,7 +102,6 @@ CONF
 	)
 	ip netns exec "$ns" knotd -c "$dir/knot.conf" >> "$dir/knot.log" 2>&1 &
 	DNS_KNOT_PID=$! DNS_KNOT_DIR=$dir
-	[ "${PIDS+set}" = set ] && PIDS+=("$DNS_KNOT_PID")
 	local i
 	for i in $(seq 1 100); do
 		kill -0 "$DNS_KNOT_PID" 2>/dev/null || return 1    # it exited: DIR/knot.log says why
@@ -164,7 +162,6 @@ CONF
 	)
 	ip netns exec "$ns" named -g -c "$dir/named.conf" >> "$dir/named.log" 2>&1 &
 	DNS_BIND_PID=$!
-	[ "${PIDS+set}" = set ] && PIDS+=("$DNS_BIND_PID")
 	local i
 	for i in $(seq 1 100); do
 		kill -0 "$DNS_BIND_PID" 2>/dev/null || return 1    # it exited: DIR/named.log says why

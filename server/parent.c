@@ -491,14 +491,22 @@ parent_tell(struct parent *p, enum privmsg_type type)
 static void
 parent_hosts_dir(const struct conf_server *c, uid_t uid, gid_t gid)
 {
-	if (c->dns_hosts_dir[0] == '\0' || mkdir(c->dns_hosts_dir, 0755) != 0) {
-		if (c->dns_hosts_dir[0] != '\0' && errno != EEXIST)
+	int fd;
+
+	if (c->dns_hosts_dir[0] == '\0')
+		return;
+	if (mkdir(c->dns_hosts_dir, 0755) != 0) {
+		if (errno != EEXIST)
 			fatal("dns-hosts-dir %s", c->dns_hosts_dir);
 		return;
 	}
-	/* readable by the DNS server that reads it, whatever our umask */
-	if (chown(c->dns_hosts_dir, uid, gid) != 0 || chmod(c->dns_hosts_dir, 0755) != 0)
+	/* through a descriptor of what mkdir made, never a link put in its
+	 * place since; readable by the DNS server that reads it, whatever
+	 * our umask */
+	if ((fd = open(c->dns_hosts_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fchown(fd, uid, gid) != 0 || fchmod(fd, 0755) != 0)
 		fatal("dns-hosts-dir %s", c->dns_hosts_dir);
+	close(fd);
 	log_info("dns-hosts-dir %s: made, for %s", c->dns_hosts_dir, c->user);
 }
 

@@ -33,7 +33,13 @@ deps() {
 		exit 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
+	# A mirror whose index of one architecture is out of step with its
+	# Release file (a sync under way; more likely with foreign architectures
+	# added for cross builds) fails the whole update: try again once, then go
+	# on with the lists that did come -- install says so if what it needs is
+	# missing.
+	apt-get update -q || { sleep 10; apt-get update -q; } ||
+		echo "setup.sh: apt-get update failed; going on with the package lists there are" >&2
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $BUILD_PKGS $TEST_PKGS $PKG_PKGS ${EXTRA_PKGS:-}
 	# the system user the daemons run as after start-up (user = v6ext,

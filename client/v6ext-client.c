@@ -471,7 +471,7 @@ client_setup(struct client *c)
 	log_info("tap %s is a port of bridge %s", c->conf.tap, c->conf.bridge);
 	if ((c->tap_index = nl_link_index(nl, c->conf.tap)) == 0)
 		fatalx("tap %s: gone", c->conf.tap);
-	nl_close(nl);           /* nothing changes at run time */
+	nl_release(nl);           /* nothing changes at run time */
 	if ((c->monitor = nlmon_open(err, sizeof(err))) < 0 || nlmon_dump_addrs(c->monitor) != 0)
 		fatalx("netlink monitor: %s", err[0] ? err : strerror(errno));
 	{

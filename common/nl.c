@@ -35,7 +35,7 @@ nl_open(char *err, size_t errlen)
 }
 
 void
-nl_close(struct nl_sock *sk)
+nl_release(struct nl_sock *sk)
 {
 	if (sk != NULL)
 		nl_socket_free(sk);

@@ -13,7 +13,9 @@
 struct nl_sock;
 
 struct nl_sock *nl_open(char *err, size_t errlen);
-void nl_close(struct nl_sock *sk);
+/* Closes and frees what nl_open made. Not nl_close: that is libnl's own
+ * (it closes the socket, keeping the object), and ours took its place. */
+void nl_release(struct nl_sock *sk);
 
 /* ifindex of name, or 0 if there is no such link. */
 int nl_link_index(struct nl_sock *sk, const char *name);

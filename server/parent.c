@@ -530,7 +530,7 @@ parent_publisher_start(struct parent *p, const struct engine_start *st, int *fd)
 	if (p->publisher == 0) {
 		close(sv[0]);
 		statefile_dir_close(&p->state);
-		nl_close(p->nl);
+		nl_release(p->nl);
 		if (st->nat64 >= 0)
 			close(st->nat64);
 		ps.engine = sv[1];
@@ -712,7 +712,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 		 * socket, the state directory, its end of the channel */
 		close(sv[0]);
 		statefile_dir_close(&p->state);
-		nl_close(p->nl);
+		nl_release(p->nl);
 		engine_main(&st);
 	}
 	close(sv[1]);
@@ -745,7 +745,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 		log_warnx("%s", err);
 	xlatdev_close(&p->xlat, p->nl);
 	ctl_unbind(p->conf.control_socket);
-	nl_close(p->nl);
+	nl_release(p->nl);
 	statefile_dir_close(&p->state);
 	close(p->sock);
 	close(sigfd);

@@ -456,7 +456,10 @@ ctl_request(const char *path, const char *request, char *err, size_t errlen)
 	int fd = -1;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "%s: path too long", path);
+		/* the path's start only: its length is unbounded (and on 32-bit
+		 * gcc's -Wformat-truncation says so) */
+		snprintf(err, errlen, "%.64s...: path too long (%zu bytes, at most %zu)", path, strlen(path),
+		    sizeof(sun.sun_path) - 1);
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path));

@@ -3,8 +3,9 @@
  * after reject-after time and messages, lengths at and past their limits;
  * both data ciphers: round trips, the nonce layout of each, a message of
  * one cipher refused by the other, every flipped bit and replays refused.
- * AES-256-GCM cases are skipped, with the reason printed, on a CPU without
- * AES-NI and PCLMUL. */
+ * AES-256-GCM cases say "# skipped ...: why" and pass on a CPU without
+ * AES-NI and PCLMUL (arm64 too): cmocka 1.1 reports skip() as "not ok #
+ * SKIP", which automake's TAP driver counts as a failure. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -30,7 +32,7 @@ static bool
 cipher_runs(enum session_cipher c)
 {
 	if (c == SESSION_AES256GCM && !crypto_aead_aes256gcm_is_available()) {
-		print_message("skipping %s: no AES-NI/PCLMUL on this CPU\n", session_cipher_name(c));
+		printf("# skipped %s: no AES-NI/PCLMUL on this CPU\n", session_cipher_name(c));
 		return false;
 	}
 	return true;
@@ -264,7 +266,7 @@ test_cipher_mismatch(void **state)
 
 	(void)state;
 	if (!cipher_runs(SESSION_AES256GCM))
-		skip();
+		return;
 	randombytes_buf(k1, 32);
 	randombytes_buf(k2, 32);
 	for (size_t c = 0; c < 2; c++) {
@@ -300,7 +302,7 @@ test_aesgcm_bitflips_and_replay(void **state)
 
 	(void)state;
 	if (!cipher_runs(SESSION_AES256GCM))
-		skip();
+		return;
 	pair_cipher(&a, &b, SESSION_AES256GCM);
 	memcpy(pkt + WIRE_DATA_HEADER_LEN, "an ethernet frame", 17);
 	assert_int_equal(session_encrypt(&a, T0, pkt, 17, sizeof(pkt), &len), SESSION_OK);
@@ -348,7 +350,7 @@ test_aesgcm_wipe(void **state)
 
 	(void)state;
 	if (!cipher_runs(SESSION_AES256GCM))
-		skip();
+		return;
 	pair_cipher(&a, &b, SESSION_AES256GCM);
 	assert_true(((uintptr_t)&a.send_gcm & 15) == 0 && ((uintptr_t)&a.recv_gcm & 15) == 0);
 	assert_memory_not_equal(&a.send_gcm, &zero_state, sizeof(zero_state));

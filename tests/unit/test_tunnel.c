@@ -5,8 +5,9 @@
  * both ways with tunnel_seal_data / tunnel_open_data. Feature bit 0 of the
  * handshake payloads picks AES-256-GCM only when both sides allow it
  * (docs/PROTOCOL.md section 3); otherwise, and for old peers that send 0,
- * ChaCha20-Poly1305. Unknown bits are ignored. AES-256-GCM cases are
- * skipped, with the reason printed, on a CPU without AES-NI and PCLMUL.
+ * ChaCha20-Poly1305. Unknown bits are ignored. AES-256-GCM cases say
+ * "# skipped ...: why" and pass on a CPU without AES-NI and PCLMUL (as
+ * test_session.c says why).
  * And every drop reason has a name. */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -168,7 +170,7 @@ static bool
 aes_runs(void)
 {
 	if (!crypto_aead_aes256gcm_is_available()) {
-		print_message("skipping: no AES-NI/PCLMUL on this CPU, AES-256-GCM is never negotiated\n");
+		printf("# skipped: no AES-NI/PCLMUL on this CPU, AES-256-GCM is never negotiated\n");
 		return false;
 	}
 	return true;
@@ -279,7 +281,7 @@ test_accept_without_offer_dropped(void **state)
 
 	(void)state;
 	if (!aes_runs())
-		skip();
+		return;
 	world_init(&w, true, true);
 	assert_int_equal(tunnel_initiate(&w.client, w.c_priv, w.now, &init), 0);
 	serve(&w, &init, reply);
@@ -309,7 +311,7 @@ test_rekey_changes_cipher(void **state)
 
 	(void)state;
 	if (!aes_runs())
-		skip();
+		return;
 	world_init(&w, true, true);
 	handshake(&w);
 	expect(&w, SESSION_AES256GCM);

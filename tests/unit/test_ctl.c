@@ -371,6 +371,31 @@ serve(struct server *s, const char *path, gid_t gid, const char *group)
 		fail_msg("ctl_listen_fd: %s", err);
 }
 
+/* Whether getsockopt tells a peer's supplementary groups here: a child in
+ * groups 1234 and nobody asks for its own. (qemu-user passes the option on
+ * with room for one int: ERANGE for two groups.) */
+static bool
+peergroups_work(void)
+{
+	int status;
+	pid_t pid;
+
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		static const gid_t want[] = { 1234, NOBODY };
+		gid_t got[64];
+		socklen_t len = sizeof(got);
+		int sv[2];
+
+		if (setgroups(2, want) != 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+		    getsockopt(sv[0], SOL_SOCKET, SO_PEERGROUPS, got, &len) != 0)
+			_exit(1);
+		_exit(len == sizeof(want) && memcmp(got, want, sizeof(want)) == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static void
 test_other_uids(void **state)
 {
@@ -399,8 +424,19 @@ test_other_uids(void **state)
 	assert_string_equal(ask(&s, t->sock, NOBODY, NOBODY, NULL, 0, "forward add home1 tcp 443 [::1]:443"),
 	    "error=forward: permission denied: uid 65534 is not root\nerrno=13\n");
 	assert_int_equal(s.calls, 1);
-	/* 3 a member by a supplementary group (SO_PEERGROUPS) reads */
-	assert_string_equal(ask(&s, t->sock, NOBODY, 1234, supp, 2, "leases"), "result=ran leases\nerrno=0\n");
+	/* 3 a member by a supplementary group (SO_PEERGROUPS) reads; where
+	 * the kernel cannot tell them (ENOPROTOOPT before Linux 4.13; qemu-user,
+	 * which make cross runs this under, cannot either), the primary group
+	 * alone counts and the handler does not run */
+	if (peergroups_work()) {
+		assert_string_equal(ask(&s, t->sock, NOBODY, 1234, supp, 2, "leases"), "result=ran leases\nerrno=0\n");
+	} else {
+		printf("# SO_PEERGROUPS: not here: a supplementary member is refused\n");
+		snprintf(want, sizeof(want), "error=leases: permission denied: uid 65534 is not root and not in"
+		    " control-group %s\nerrno=13\n", group);
+		assert_string_equal(ask(&s, t->sock, NOBODY, 1234, supp, 2, "leases"), want);
+		s.calls++; /* as if it had, for the counts below */
+	}
 	/* 4 root does anything */
 	assert_string_equal(ask(&s, t->sock, 0, 0, NULL, 0, "peer remove lab"),
 	    "result=ran peer remove lab\nerrno=0\n");

@@ -375,7 +375,10 @@ main(void)
 
 	/* a killed script's background child is orphaned to us, to be reaped
 	 * and its end checked */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
-		return 1;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+		/* qemu-user refuses it (make cross): no test here, and TAP says why */
+		printf("1..0 # SKIP prctl(PR_SET_CHILD_SUBREAPER): %s\n", strerror(errno));
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 #   ./setup.sh bench  also install fastd, OpenVPN, tinc, SoftEther, iperf3;
 #                     build; run the benchmark (tests/bench/README.md)
 #   ./setup.sh deb    also build the Debian packages (make deb: build/deb/*.deb)
+#   ./setup.sh cross  also the arm64 and armhf cross compilers and qemu-user;
+#                     build for both, run the unit tests under qemu (make cross)
 #   ./setup.sh deps   only install the packages
 # Builds go to build/ (out of tree), so the checkout stays clean.
 set -euo pipefail
@@ -23,6 +25,12 @@ TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netc
 # Packaging: the Debian packages (make deb), lintian, and a clean chroot to
 # install and purge them in (make deb-chroot).
 PKG_PKGS="debhelper fakeroot lintian debootstrap"
+# Other architectures (./setup.sh cross): Debian's cross compilers and
+# qemu-user to run the unit tests; the targets' libraries come from their
+# .debs, fetched by make cross (tests/cross/cross.sh says why not multiarch
+# -dev packages), so apt needs the architectures, not the packages.
+CROSS_ARCHS="arm64 armhf"
+CROSS_PKGS="crossbuild-essential-arm64 crossbuild-essential-armhf qemu-user"
 
 # Benchmark peers (./setup.sh bench): the tunnels v6ext is measured against.
 BENCH_PKGS="iperf3 openssl fastd openvpn tinc softether-vpnserver softether-vpncmd procps tayga haproxy"
@@ -80,6 +88,12 @@ test)
 	summary build/test-suite.log
 	exit $rc
 	;;
+cross)
+	for a in $CROSS_ARCHS; do dpkg --add-architecture "$a"; done
+	EXTRA_PKGS=$CROSS_PKGS deps
+	build build
+	make -C build -s cross
+	;;
 deb)
 	deps
 	build build
@@ -91,7 +105,7 @@ bench)
 	make -C build -s bench
 	;;
 *)
-	echo "usage: sudo ./setup.sh demo|test|deb|bench|deps" >&2
+	echo "usage: sudo ./setup.sh demo|test|deb|cross|bench|deps" >&2
 	exit 2
 	;;
 esac

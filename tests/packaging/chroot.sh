@@ -28,6 +28,7 @@ bootstrap() { debootstrap --variant=minbase "$suite" "$root" http://deb.debian.o
 check "debootstrap $suite (minbase)" bootstrap || { tail -n 20 "$root.log"; tap_done; exit 1; }
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
+mount --bind /dev/pts "$root/dev/pts"
 mkdir -p "$root/tmp/debs" && cp "$debdir"/v6ext*_*.deb "$root/tmp/debs/" && rm -f "$root"/tmp/debs/*dbgsym*
 # the packages' dependencies, so the census before and after differs only by ours
 in_root apt-get install -y -q --no-install-recommends adduser nftables libsodium23 libevent-2.1-7 libnl-3-200 \

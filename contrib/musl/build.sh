@@ -20,7 +20,8 @@
 # its own copy. Nothing is vendored: a second run reuses what OUT holds
 # (rm -rf OUT to start afresh). JOBS (default 2) sets make -j. SRC_<package>
 # (SRC_libmnl=/path/to/libmnl-1.0.4) builds that tree instead of Debian's
-# source package, for a mirror that lacks it.
+# source package, for a mirror that lacks it. Exits 77 when a source cannot
+# be fetched, saying which.
 # the build_* functions are called by name (build_$p)
 # shellcheck disable=SC2317
 set -euo pipefail
@@ -194,9 +195,13 @@ host_tools
 apt_private
 musl_env
 t0=$SECONDS
+# every source first: a mirror that lacks one is found out in seconds, not
+# after half the builds (exit 77: what is missing is not ours to fix)
+for p in $PKGS; do
+	[ -f "$out/stamp/$p" ] || fetch "$p" || exit 77
+done
 for p in $PKGS; do
 	[ -f "$out/stamp/$p" ] && continue
-	fetch "$p"
 	log "building $p"
 	s=$SECONDS
 	("build_$p")

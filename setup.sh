@@ -10,6 +10,7 @@
 #   ./setup.sh cross  also the arm64 and armhf cross compilers and qemu-user;
 #                     build for both, run the unit tests under qemu (make cross)
 #   ./setup.sh deps   only install the packages
+#   ./setup.sh cross-deps  only the packages, with those of ./setup.sh cross
 # Builds go to build/ (out of tree), so the checkout stays clean.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -88,9 +89,10 @@ test)
 	summary build/test-suite.log
 	exit $rc
 	;;
-cross)
+cross | cross-deps)
 	for a in $CROSS_ARCHS; do dpkg --add-architecture "$a"; done
-	EXTRA_PKGS=$CROSS_PKGS deps
+	EXTRA_PKGS="$CROSS_PKGS ${EXTRA_PKGS:-}" deps
+	[ "$1" = cross ] || exit 0
 	build build
 	make -C build -s cross
 	;;
@@ -105,7 +107,7 @@ bench)
 	make -C build -s bench
 	;;
 *)
-	echo "usage: sudo ./setup.sh demo|test|deb|cross|bench|deps" >&2
+	echo "usage: sudo ./setup.sh demo|test|deb|cross|bench|deps|cross-deps" >&2
 	exit 2
 	;;
 esac

@@ -120,8 +120,8 @@ struct conf_server {
 	uint16_t listen_port;               /* 1..65535, default 51820 */
 	char upstream[IFNAMSIZ];            /* required */
 	bool prefix_auto;                   /* prefix = auto (default) */
-	struct prefix prefix;               /* a /64 when !prefix_auto */
-	uint8_t sub_prefix_len;             /* 65..120, default 78 */
+	struct prefix prefix;               /* when !prefix_auto: a /64, or a routed /40../63 */
+	uint8_t sub_prefix_len;             /* 65..120 (/64), 48..120 (routed); default 78 */
 	struct in6_addr dns[CONF_DNS_MAX];  /* dns = a, b (comma-separated) */
 	size_t n_dns;
 	uint16_t mtu;                       /* CONF_MTU_MIN..CONF_MTU_MAX */
@@ -210,6 +210,11 @@ int conf_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size
 bool conf_peer_name_valid(const char *s);
 
 const struct conf_peer *conf_server_find_peer(const struct conf_server *c, const char *name);
+/* The prefix's length: 64 with prefix = auto (the upstream link's /64). */
+uint8_t conf_server_base_len(const struct conf_server *srv);
+/* Whether the prefix is routed (a /40../63 the provider routes to this
+ * host): no NDP proxy then; a /64 site there uses SLAAC. */
+bool conf_server_routed(const struct conf_server *srv);
 
 /* conf_ipv4.c: the values of IPv4 reach. "PROTO PORT [IPV6]:PORT" (the
  * forward key's value) into f (peer and line left alone): -1 with why in

@@ -101,6 +101,10 @@ struct conf_ctx {
 	int server_line;                /* [server] / [client] header, 0: none */
 	int client_line;
 
+	/* lines of [server] keys checked against each other once the whole
+	 * file is read (0: not in the file) */
+	int prefix_line, sub_len_line, ndp_line;
+
 	struct conf_peer_lines *plines; /* parallel to srv->peers */
 	size_t peer_cap;
 

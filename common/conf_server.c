@@ -22,6 +22,7 @@
 #include "privdrop.h"
 
 static int conf_set_ndp(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_sub_len(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_prefix(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_dns(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_metrics(struct conf_ctx *, const struct conf_key *, void *, const char *);
@@ -37,7 +38,7 @@ const struct conf_key conf_server_keys[] = {
 	{ "listen-port", conf_set_u16, CONF_FIELD(struct conf_server, listen_port), .min = 1, .max = UINT16_MAX },
 	{ "upstream", conf_set_ifname, CONF_FIELD(struct conf_server, upstream), .required = true },
 	{ "prefix", conf_set_prefix, CONF_FIELD(struct conf_server, prefix) },
-	{ "sub-prefix-length", conf_set_u8, CONF_FIELD(struct conf_server, sub_prefix_len),
+	{ "sub-prefix-length", conf_set_sub_len, CONF_FIELD(struct conf_server, sub_prefix_len),
 	    .min = PREFIX_SUB_MIN, .max = PREFIX_SUB_MAX },
 	{ "dns", conf_set_dns, CONF_FIELD(struct conf_server, dns) },
 	{ "mtu", conf_set_u16, CONF_FIELD(struct conf_server, mtu), .min = CONF_MTU_MIN, .max = CONF_MTU_MAX },
@@ -89,6 +90,7 @@ conf_set_ndp(struct conf_ctx *ctx, const struct conf_key *k, void *base, const c
 	enum conf_ndp_mode *mode = conf_field(base, k);
 	char vb[CONF_VIS_LEN];
 
+	ctx->ndp_line = ctx->line;
 	if (strcmp(v, "auto") == 0)
 		*mode = CONF_NDP_AUTO;
 	else if (strcmp(v, "static") == 0)
@@ -102,12 +104,21 @@ conf_set_ndp(struct conf_ctx *ctx, const struct conf_key *k, void *base, const c
 	return 0;
 }
 
-/* prefix = auto | a /64 */
+/* sub-prefix-length = 48..120; checked against prefix once the file is read */
+static int
+conf_set_sub_len(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	ctx->sub_len_line = ctx->line;
+	return conf_set_u8(ctx, k, base, v);
+}
+
+/* prefix = auto | a /64 (on-link) | a routed /40../63 */
 static int
 conf_set_prefix(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
 {
 	struct conf_server *srv = base;
 
+	ctx->prefix_line = ctx->line;
 	if (strcmp(v, "auto") == 0) {
 		srv->prefix_auto = true;
 		memset(&srv->prefix, 0, sizeof(srv->prefix));
@@ -115,8 +126,10 @@ conf_set_prefix(struct conf_ctx *ctx, const struct conf_key *k, void *base, cons
 	}
 	if (conf_parse_prefix(ctx, k->name, v, &srv->prefix) == -1)
 		return -1;
-	if (srv->prefix.len != PREFIX_BASE_LEN) {
-		conf_error(ctx, "%s must be a /%d (got /%u)", k->name, PREFIX_BASE_LEN,
+	if (srv->prefix.len != PREFIX_BASE_LEN &&
+	    (srv->prefix.len < PREFIX_ROUTED_MIN || srv->prefix.len > PREFIX_ROUTED_MAX)) {
+		conf_error(ctx, "%s must be a /%d on the upstream link or a routed /%d../%d (got /%u)",
+		    k->name, PREFIX_BASE_LEN, PREFIX_ROUTED_MIN, PREFIX_ROUTED_MAX,
 		    (unsigned int)srv->prefix.len);
 		return -1;
 	}
@@ -438,6 +451,53 @@ conf_check_dups(struct conf_ctx *ctx, enum conf_dup what, struct conf_sort *v, s
 	}
 }
 
+/* sub-prefix-length against prefix, and the NDP proxy of a routed prefix:
+ * none, since the provider routes the prefix to the VPS rather than
+ * resolving its addresses on the upstream link. -1 after an error. */
+static int
+conf_check_prefix(struct conf_ctx *ctx)
+{
+	struct conf_server *srv = ctx->srv;
+	uint8_t base_len = conf_server_base_len(srv);
+
+	if (!prefix_sub_len_ok(base_len, srv->sub_prefix_len)) {
+		if (base_len == PREFIX_BASE_LEN)
+			conf_error_at(ctx, ctx->sub_len_line != 0 ? ctx->sub_len_line : ctx->prefix_line,
+			    "sub-prefix-length %u does not split a /%u on the upstream link: %u..%u",
+			    srv->sub_prefix_len, base_len, PREFIX_SUB_ONLINK_MIN, PREFIX_SUB_MAX);
+		else
+			conf_error_at(ctx, ctx->sub_len_line != 0 ? ctx->sub_len_line : ctx->prefix_line,
+			    "sub-prefix-length %u does not split the routed /%u: %u..%u, longer than"
+			    " the prefix and at most %u bits longer", srv->sub_prefix_len, base_len,
+			    base_len < PREFIX_SUB_MIN ? PREFIX_SUB_MIN : base_len + 1,
+			    base_len + PREFIX_INDEX_BITS_MAX < PREFIX_SUB_MAX ?
+			    base_len + PREFIX_INDEX_BITS_MAX : PREFIX_SUB_MAX, PREFIX_INDEX_BITS_MAX);
+		return -1;
+	}
+	if (conf_server_routed(srv)) {
+		if (ctx->ndp_line != 0 && srv->ndp_proxy != CONF_NDP_OFF) {
+			conf_error_at(ctx, ctx->ndp_line, "ndp-proxy: the routed /%u needs none"
+			    " (its provider routes it to this host); leave ndp-proxy out or set it off",
+			    base_len);
+			return -1;
+		}
+		srv->ndp_proxy = CONF_NDP_OFF;
+	}
+	return 0;
+}
+
+uint8_t
+conf_server_base_len(const struct conf_server *srv)
+{
+	return srv->prefix_auto ? PREFIX_BASE_LEN : srv->prefix.len;
+}
+
+bool
+conf_server_routed(const struct conf_server *srv)
+{
+	return conf_server_base_len(srv) != PREFIX_BASE_LEN;
+}
+
 /* Sub-prefixes against sub-prefix-length, prefix and each other. Needs
  * the whole file: [server] may follow the peers. */
 static void
@@ -445,7 +505,7 @@ conf_check_subs(struct conf_ctx *ctx, struct conf_sort *v)
 {
 	const struct conf_server *srv = ctx->srv;
 	unsigned int sub_len = srv->sub_prefix_len;
-	uint64_t count = prefix_sub_count(srv->sub_prefix_len), idx;
+	uint64_t count = prefix_sub_count(conf_server_base_len(srv), srv->sub_prefix_len), idx;
 	char sb[PREFIX_STRLEN], pb[PREFIX_STRLEN];
 	size_t n = 0, first_prefix = SIZE_MAX;
 	struct prefix base;
@@ -461,7 +521,7 @@ conf_check_subs(struct conf_ctx *ctx, struct conf_sort *v)
 			if (peer->sub_index >= count) {
 				conf_error_at(ctx, line, "sub-prefix %" PRIu64 " is not below %" PRIu64
 				    " (2^%u sub-prefixes of /%u)", peer->sub_index, count,
-				    sub_len - PREFIX_BASE_LEN, sub_len);
+				    sub_len - conf_server_base_len(srv), sub_len);
 				continue;
 			}
 			idx = peer->sub_index;
@@ -501,7 +561,7 @@ conf_check_subs(struct conf_ctx *ctx, struct conf_sort *v)
 				continue;
 			if (idx == 0) {
 				conf_error_at(ctx, line, "sub-prefix %s is index 0, which is reserved"
-				    " (the /64's own addresses)", sb);
+				    " (the prefix's own addresses)", sb);
 				continue;
 			}
 			break;
@@ -516,7 +576,8 @@ conf_check_subs(struct conf_ctx *ctx, struct conf_sort *v)
 
 /* Peer names and public keys are checked even after an error (an earlier
  * duplicate is the first error); taps and sub-prefixes only when the whole
- * file was read. */
+ * file was read and its prefix and sub-prefix-length go together
+ * (complete). */
 static void
 conf_check_peers(struct conf_ctx *ctx, bool complete)
 {
@@ -702,7 +763,8 @@ conf_server_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 	conf_run(&ctx);
 	if (ctx.eof && ctx.server_line == 0)
 		conf_error_at(&ctx, 0, "[server] needs %s", conf_server_keys[0].name);
-	conf_check_peers(&ctx, ctx.eof);
+	/* sub-prefixes are checked only once their length is known good */
+	conf_check_peers(&ctx, ctx.eof && conf_check_prefix(&ctx) == 0);
 	if (ctx.eof) {
 		conf_check_ipv4(&ctx);
 		conf_check_dns(&ctx);

@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: ISC */
 /* prefix: IPv6 prefix math. Pure logic: no sockets, no allocation.
  *
- * The server's /64 is cut into 2^(L-64) sub-prefixes of length L
- * (65..120). Sub-prefix index i occupies bits 64..L-1 of the address,
- * that is the top L-64 bits of the interface identifier (RFC 4291 2.5.1):
+ * The server's prefix (the base, B bits) is cut into 2^(L-B) sub-prefixes
+ * of length L. Sub-prefix index i occupies bits B..L-1 of the address:
  *
- *	 0                    63 64        L-1 L               127
+ *	 0                   B-1 B          L-1 L               127
  *	+-----------------------+-------------+------------------+
- *	|   the /64 (base)      |   index i   |  host bits       |
+ *	|   the base            |   index i   |  host bits       |
  *	+-----------------------+-------------+------------------+
  *
- * so for 2001:db8:64:1::/64 and L = 78, index 1 is 2001:db8:64:1:4::/78
- * and index 5 is 2001:db8:64:1:14::/78. The interface identifier is handled
- * as one big-endian 64-bit integer; index = iid >> (128 - L). Because L is
- * at least 65 the shift is at most 63 and the index at most 56 bits wide,
- * so no shift ever reaches the width of the type (C11 6.5.7). */
+ * On-link (the default): B = 64, L = 65..120, so i is the top L-64 bits of
+ * the interface identifier (RFC 4291 2.5.1): for 2001:db8:64:1::/64 and L =
+ * 78, index 1 is 2001:db8:64:1:4::/78 and index 5 is 2001:db8:64:1:14::/78.
+ * Routed: B = 40..63, L = 48..120 and longer than B, e.g. a /48 into /64s
+ * (index 1 of 2001:db8:48::/48 is 2001:db8:48:1::/64) or /60s.
+ *
+ * The address is handled as two big-endian 64-bit halves, not a 128-bit
+ * integer (armhf has none). The index is at most 56 bits wide (L - B <= 56,
+ * so a count fits in 64 bits), and every shift below is of 1..63 bits, never
+ * the width of the type (C11 6.5.7). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -63,33 +67,79 @@ prefix_host_bits_clear(const struct in6_addr *a, unsigned int len)
 	return true;
 }
 
-/* The interface identifier (the low 64 bits) as a host integer. */
+/* Half h (0: bits 0..63, 1: bits 64..127) of a as a host integer. */
 static uint64_t
-prefix_iid_get(const struct in6_addr *a)
+prefix_half_get(const struct in6_addr *a, int h)
 {
-	uint64_t iid = 0;
+	uint64_t v = 0;
 
-	for (int i = 8; i < 16; i++)
-		iid = iid << 8 | a->s6_addr[i];
-	return iid;
+	for (int i = h * 8; i < h * 8 + 8; i++)
+		v = v << 8 | a->s6_addr[i];
+	return v;
 }
 
 static void
-prefix_iid_put(struct in6_addr *a, uint64_t iid)
+prefix_half_put(struct in6_addr *a, int h, uint64_t v)
 {
-	for (int i = 15; i >= 8; i--) {
-		a->s6_addr[i] = (uint8_t)iid;
-		iid >>= 8;
+	for (int i = h * 8 + 7; i >= h * 8; i--) {
+		a->s6_addr[i] = (uint8_t)v;
+		v >>= 8;
 	}
 }
 
-/* Preconditions shared by the sub-prefix functions: a /64 base and a
- * sub-prefix length the product supports. */
+/* Bits base_len..sub_len-1 of a, the sub-prefix index. The callers have
+ * checked prefix_sub_len_ok, so the shift s = 128 - sub_len is 8..80 and
+ * the width n = sub_len - base_len is 1..56. */
+static uint64_t
+prefix_index_get(const struct in6_addr *a, uint8_t base_len, uint8_t sub_len)
+{
+	unsigned int s = 128u - sub_len, n = (unsigned int)(sub_len - base_len);
+	uint64_t hi = prefix_half_get(a, 0), lo = prefix_half_get(a, 1), v;
+
+	if (s >= 64)
+		v = hi >> (s - 64);
+	else
+		v = hi << (64 - s) | lo >> s;
+	return v & ((UINT64_C(1) << n) - 1);
+}
+
+/* a with index written into bits base_len..sub_len-1 and every bit from
+ * sub_len on cleared; bits 0..base_len-1 are left as they are. */
+static void
+prefix_index_put(struct in6_addr *a, uint8_t base_len, uint8_t sub_len, uint64_t index)
+{
+	unsigned int s = 128u - sub_len;
+	struct prefix keep = { .addr = *a, .len = base_len };
+	uint64_t hi, lo;
+
+	prefix_mask(&keep);
+	hi = prefix_half_get(&keep.addr, 0);
+	lo = prefix_half_get(&keep.addr, 1);
+	if (s >= 64) {
+		hi |= index << (s - 64);
+	} else {
+		lo |= index << s;
+		hi |= index >> (64 - s);
+	}
+	prefix_half_put(a, 0, hi);
+	prefix_half_put(a, 1, lo);
+}
+
+bool
+prefix_sub_len_ok(uint8_t base_len, uint8_t sub_len)
+{
+	if (base_len == PREFIX_BASE_LEN)
+		return sub_len >= PREFIX_SUB_ONLINK_MIN && sub_len <= PREFIX_SUB_MAX;
+	return base_len >= PREFIX_ROUTED_MIN && base_len <= PREFIX_ROUTED_MAX &&
+	    sub_len >= PREFIX_SUB_MIN && sub_len <= PREFIX_SUB_MAX && sub_len > base_len &&
+	    sub_len - base_len <= PREFIX_INDEX_BITS_MAX;
+}
+
+/* Preconditions shared by the sub-prefix functions. */
 static bool
 prefix_sub_valid(const struct prefix *base, uint8_t sub_len)
 {
-	return base != NULL && base->len == PREFIX_BASE_LEN &&
-	    sub_len >= PREFIX_SUB_MIN && sub_len <= PREFIX_SUB_MAX;
+	return base != NULL && prefix_sub_len_ok(base->len, sub_len);
 }
 
 int
@@ -229,12 +279,12 @@ prefix_contains(const struct prefix *p, const struct in6_addr *addr)
 }
 
 uint64_t
-prefix_sub_count(uint8_t sub_len)
+prefix_sub_count(uint8_t base_len, uint8_t sub_len)
 {
-	if (sub_len < PREFIX_SUB_MIN || sub_len > PREFIX_SUB_MAX)
+	if (!prefix_sub_len_ok(base_len, sub_len))
 		return 0;
-	/* sub_len - 64 is 1..56: the shift stays well inside 64 bits */
-	return UINT64_C(1) << (sub_len - PREFIX_BASE_LEN);
+	/* 1..56: the shift stays well inside 64 bits */
+	return UINT64_C(1) << (sub_len - base_len);
 }
 
 int
@@ -242,13 +292,13 @@ prefix_sub_get(const struct prefix *base, uint8_t sub_len, uint64_t index, struc
 {
 	struct prefix sub;
 
-	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(sub_len))
+	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(base->len, sub_len))
 		return -1;
-	/* Only the network half of base is used, so a base with stray host
+	/* Only the network part of base is used, so a base with stray host
 	 * bits still gives a sub-prefix whose host bits are zero. */
 	memset(&sub, 0, sizeof(sub));
-	memcpy(sub.addr.s6_addr, base->addr.s6_addr, 8);
-	prefix_iid_put(&sub.addr, index << (128 - sub_len));
+	sub.addr = base->addr;
+	prefix_index_put(&sub.addr, base->len, sub_len, index);
 	sub.len = sub_len;
 	if (out != NULL)
 		*out = sub;
@@ -260,10 +310,10 @@ prefix_sub_index(const struct prefix *base, uint8_t sub_len, const struct in6_ad
 {
 	if (!prefix_sub_valid(base, sub_len) || addr == NULL)
 		return -1;
-	if (memcmp(base->addr.s6_addr, addr->s6_addr, 8) != 0)
+	if (!prefix_contains(base, addr))
 		return -1;
 	if (index != NULL)
-		*index = prefix_iid_get(addr) >> (128 - sub_len);
+		*index = prefix_index_get(addr, base->len, sub_len);
 	return 0;
 }
 
@@ -274,16 +324,27 @@ prefix_sub_reserved(const struct prefix *base, uint8_t sub_len, uint64_t index,
 	uint64_t u;
 
 	/* What cannot be handed out is reserved: bad arguments included. */
-	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(sub_len))
+	if (!prefix_sub_valid(base, sub_len) || index >= prefix_sub_count(base->len, sub_len))
 		return true;
 	/* Index 0 holds the subnet-router anycast address (RFC 4291 2.6.1)
-	 * and, usually, the VPS's own address. */
+	 * and, usually, the VPS's own address; in a routed prefix, whatever
+	 * the operator numbers first (the gateway's own /64, say). */
 	if (index == 0)
 		return true;
 	for (size_t i = 0; used != NULL && i < n_used; i++)
 		if (prefix_sub_index(base, sub_len, &used[i], &u) == 0 && u == index)
 			return true;
 	return false;
+}
+
+void
+prefix_link(const struct prefix *site, struct prefix *out)
+{
+	*out = *site;
+	if (out->len < PREFIX_BASE_LEN) {
+		out->len = PREFIX_BASE_LEN;
+		prefix_mask(out);
+	}
 }
 
 int

@@ -16,9 +16,10 @@
 #define ALLOC_MAGIC "v6ext-sub-prefixes"
 
 void
-alloc_init(struct alloc *a, uint8_t sub_len)
+alloc_init(struct alloc *a, uint8_t base_len, uint8_t sub_len)
 {
 	memset(a, 0, sizeof(*a));
+	a->base_len = base_len;
 	a->sub_len = sub_len;
 }
 
@@ -42,7 +43,7 @@ alloc_lookup(const struct alloc *a, const char *name)
 int
 alloc_copy(struct alloc *dst, const struct alloc *src)
 {
-	alloc_init(dst, src->sub_len);
+	alloc_init(dst, src->base_len, src->sub_len);
 	if (src->n == 0)
 		return 0;
 	if ((dst->v = malloc(src->n * sizeof(*dst->v))) == NULL)
@@ -147,7 +148,7 @@ int
 alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t errlen)
 {
 	const char *text = (const char *)buf;
-	uint64_t count = prefix_sub_count(a->sub_len), v, sites = 0;
+	uint64_t count = prefix_sub_count(a->base_len, a->sub_len), v, sites = 0;
 	bool header = false, end = false;
 	size_t off = 0;
 	int line = 0;
@@ -170,13 +171,22 @@ alloc_parse(const uint8_t *buf, size_t len, struct alloc *a, char *err, size_t e
 			return util_errorf(err, errlen, "line %d: text after the end line", line);
 		nw = alloc_words(s, n, w, wl);
 		if (!header) {
-			if (nw != 3 || wl[0] != strlen(ALLOC_MAGIC) || memcmp(w[0], ALLOC_MAGIC, wl[0]) != 0)
+			if ((nw != 3 && nw != 4) || wl[0] != strlen(ALLOC_MAGIC) ||
+			    memcmp(w[0], ALLOC_MAGIC, wl[0]) != 0)
 				return util_errorf(err, errlen, "line %d: not a v6ext sub-prefix state file", line);
 			if (alloc_number(w[1], wl[1], &v) != 0 || v != ALLOC_VERSION)
 				return util_errorf(err, errlen, "line %d: unknown version", line);
 			if (alloc_number(w[2], wl[2], &v) != 0 || v != a->sub_len)
 				return util_errorf(err, errlen, "line %d: written for another sub-prefix-length than"
 				    " /%u; renumbering every site is never done silently", line, a->sub_len);
+			/* no fourth word: an on-link /64, as every file before
+			 * routed prefixes */
+			if (nw == 4 ? alloc_number(w[3], wl[3], &v) != 0 : (v = PREFIX_BASE_LEN, false))
+				return util_errorf(err, errlen, "line %d: bad prefix length", line);
+			if (v != a->base_len)
+				return util_errorf(err, errlen, "line %d: written for a /%" PRIu64 " prefix, not"
+				    " the /%u configured; renumbering every site is never done silently",
+				    line, v, a->base_len);
 			header = true;
 			continue;
 		}
@@ -233,7 +243,8 @@ alloc_build(const struct alloc *a, char **out, size_t *outlen)
 		return -1;
 	p = buf;
 	p += sprintf(p, "# sub-prefix index of every site, kept by v6extd; do not edit while it runs\n"
-	    "%s %d %u\n", ALLOC_MAGIC, ALLOC_VERSION, a->sub_len);
+	    "%s %d %u", ALLOC_MAGIC, ALLOC_VERSION, a->sub_len);
+	p += a->base_len == PREFIX_BASE_LEN ? sprintf(p, "\n") : sprintf(p, " %u\n", a->base_len);
 	for (size_t i = 0; i < a->n; i++) {
 		char key[KEY_B64_LEN + 1];
 
@@ -314,7 +325,7 @@ alloc_assign(struct alloc *a, const struct conf_peer *peers, size_t n_peers,
     const struct prefix *base, const struct in6_addr *used, size_t n_used,
     uint64_t *out, bool *changed, char *err, size_t errlen)
 {
-	uint64_t count = prefix_sub_count(a->sub_len), next = 1, *claimed, *taken;
+	uint64_t count = prefix_sub_count(a->base_len, a->sub_len), next = 1, *claimed, *taken;
 	size_t n_claimed = 0, n_taken = 0;
 	int rc = -1;
 

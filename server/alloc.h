@@ -8,7 +8,8 @@
  * The file (state-dir/sub-prefixes) is text, one record per line:
  *
  *   # comment
- *   v6ext-sub-prefixes 1 78          version, sub-prefix length
+ *   v6ext-sub-prefixes 1 78          version, sub-prefix length (and, for a
+ *                                    routed prefix, its length: "1 64 48")
  *   site home1 1
  *   site home2 5
  *   site lab 6 <base64 public key>   a peer added at run time (v6ext peer
@@ -40,12 +41,13 @@ struct alloc_entry {
 };
 
 struct alloc {
+	uint8_t base_len;               /* the prefix's length: 64, or 40..63 routed */
 	uint8_t sub_len;
 	struct alloc_entry *v;
 	size_t n, cap;
 };
 
-void alloc_init(struct alloc *a, uint8_t sub_len);
+void alloc_init(struct alloc *a, uint8_t base_len, uint8_t sub_len);
 void alloc_free(struct alloc *a);
 /* dst (uninitialised) becomes a copy of src; -1 when out of memory. */
 int alloc_copy(struct alloc *dst, const struct alloc *src);

@@ -483,7 +483,7 @@ engine_main(struct engine_start *start)
 			fatalx("%s", err);
 		e->nat64 = &e->xlat->nat64;
 	}
-	alloc_init(&e->alloc, e->conf.sub_prefix_len);
+	alloc_init(&e->alloc, conf_server_base_len(&e->conf), e->conf.sub_prefix_len);
 	leases_init(&e->leases);
 	stamps_init(&e->stamps);
 	dhcp6_server_duid(e->resp->pub, e->duid);

@@ -665,7 +665,7 @@ parent_main(const char *conf_path, struct conf_server *conf, int verbose, bool t
 	p->sock = -1;
 	st.nat64_offload = transport_offload_enabled();
 	if ((p->nl = nl_open(err, sizeof(err))) == NULL || parent_upstream(p, err, sizeof(err)) != 0 ||
-	    statedir_open(&p->state, p->conf.state_dir, p->conf.sub_prefix_len, err, sizeof(err)) != 0 ||
+	    statedir_open(&p->state, p->conf.state_dir, conf_server_base_len(&p->conf), p->conf.sub_prefix_len, err, sizeof(err)) != 0 ||
 	    parent_used(p, err, sizeof(err)) != 0 ||
 	    xlatdev_open(&p->xlat, p->nl, &p->conf, p->upstream_index, &st.nat64, &st.nat64_offload, err,
 	    sizeof(err)) != 0)

@@ -339,7 +339,7 @@ privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m, co
 		return -1;
 	}
 	if (m->index == 0 || (bits < 64 && m->index >> bits != 0)) {
-		*why = "sub-prefix index outside the /64";
+		*why = "sub-prefix index outside the prefix";
 		return -1;
 	}
 	prefix_sub_get(&p->prefix, p->conf->sub_prefix_len, m->index, &sub);

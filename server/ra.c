@@ -23,7 +23,6 @@ ra_build(const struct ra_conf *c, const struct ra_link *l, const struct in6_addr
 		.has_lla = true,
 		.mtu = c->mtu,
 		.has_prefix = true,
-		.prefix = l->sub,
 		.prefix_flags = NDP_PIO_ONLINK,
 		.valid_lifetime = withdraw ? 0 : RA_PREFIX_VALID,
 		.preferred_lifetime = withdraw ? 0 : RA_PREFIX_PREFERRED,
@@ -32,6 +31,11 @@ ra_build(const struct ra_conf *c, const struct ra_link *l, const struct in6_addr
 		.rdnss_lifetime = withdraw ? 0 : RA_RDNSS_LIFETIME,
 	};
 
+	/* the link's prefix: the site, or the first /64 of a shorter one;
+	 * autonomous (SLAAC) exactly when it is a /64 */
+	prefix_link(&l->sub, &ra.prefix);
+	if (ra.prefix.len == PREFIX_BASE_LEN)
+		ra.prefix_flags |= NDP_PIO_AUTO;
 	if (c->nat64 != NULL) {
 		/* both live as long as the router: RFC 4191 3.1 (the route
 		 * expires with its router), RFC 8781 4.1 (3 x MaxRtrAdvInterval) */

@@ -8,8 +8,10 @@
  * and in answer to every valid RS, at most RA_RS_PER_SECOND a second.
  *
  * What: from the tap's link-local address, hop limit 255; M and O set when
- * DHCPv6 is on; the site's sub-prefix on-link (L=1) but not autonomous (A=0:
- * SLAAC needs a /64, RFC 4862 5.5.3); the inner MTU; RDNSS (RFC 8106);
+ * DHCPv6 is on; the site's sub-prefix on-link (L=1), autonomous (A=1) only
+ * when it is a /64 (SLAAC needs one, RFC 4862 5.5.3): a /78 is not, a /64
+ * site of a routed prefix is; a site shorter than /64 puts its first /64 on
+ * the link (prefix_link); the inner MTU; RDNSS (RFC 8106);
  * with the translator running, the NAT64 prefix as a route (RFC 4191, so a
  * host whose default route is its home line's still sends IPv4-bound
  * traffic here) and as PREF64 (RFC 8781, for CLAT and DNS64-less hosts).

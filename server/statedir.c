@@ -15,7 +15,7 @@
 #include "util.h"
 
 int
-statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *err, size_t errlen)
+statedir_open(struct statefile_dir *d, const char *path, uint8_t base_len, uint8_t sub_len, char *err, size_t errlen)
 {
 	/* sub-prefixes first: it is written first on a first start, so a
 	 * crash half-way leaves it, and the rules for a directory without a
@@ -40,7 +40,7 @@ statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *
 
 	if ((rc = statefile_dir_open(d, path, err, errlen)) != 0)
 		return rc;
-	alloc_init(&a, sub_len);
+	alloc_init(&a, base_len, sub_len);
 	leases_init(&l);
 	stamps_init(&st);
 	forwards_init(&fw);

@@ -17,6 +17,6 @@
  * engine's state_load (state.h), which reads it through the parent. For
  * the privileged parent, at start, before it forks the engine.
  * 0 or an errno; d is closed on error. */
-int statedir_open(struct statefile_dir *d, const char *path, uint8_t sub_len, char *err, size_t errlen);
+int statedir_open(struct statefile_dir *d, const char *path, uint8_t base_len, uint8_t sub_len, char *err, size_t errlen);
 
 #endif

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 fuzz_check_entries(const struct alloc *a)
 {
-	uint64_t count = prefix_sub_count(FUZZ_SUB_LEN);
+	uint64_t count = prefix_sub_count(PREFIX_BASE_LEN, FUZZ_SUB_LEN);
 
 	for (size_t i = 0; i < a->n; i++) {
 		if (!conf_peer_name_valid(a->v[i].name))
@@ -101,8 +101,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256], *text = NULL, *again = NULL;
 	size_t len, len2;
 
-	alloc_init(&a, FUZZ_SUB_LEN);
-	alloc_init(&b, FUZZ_SUB_LEN);
+	alloc_init(&a, PREFIX_BASE_LEN, FUZZ_SUB_LEN);
+	alloc_init(&b, PREFIX_BASE_LEN, FUZZ_SUB_LEN);
 	err[0] = '\0';
 	if (alloc_parse(data, size, &a, err, sizeof(err)) != 0) {
 		if (err[0] == '\0')

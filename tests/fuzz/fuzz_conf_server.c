@@ -46,8 +46,8 @@ check(const struct conf_server *c)
 
 	if (c->private_key_file[0] != '/' || c->upstream[0] == '\0' ||
 	    c->listen_port == 0 || c->mtu < CONF_MTU_MIN || c->n_dns > CONF_DNS_MAX ||
-	    c->sub_prefix_len < PREFIX_SUB_MIN || c->sub_prefix_len > PREFIX_SUB_MAX ||
-	    (!c->prefix_auto && c->prefix.len != PREFIX_BASE_LEN) ||
+	    !prefix_sub_len_ok(conf_server_base_len(c), c->sub_prefix_len) ||
+	    (conf_server_routed(c) && c->ndp_proxy != CONF_NDP_OFF) ||
 	    c->n_peers > CONF_PEERS_MAX || (c->n_peers > 0) != (c->peers != NULL))
 		abort();
 	for (size_t i = 0; i < c->n_peers; i++) {
@@ -57,7 +57,7 @@ check(const struct conf_server *c)
 		if (p->name[0] == '\0' || n == 0 || n > IFNAMSIZ - 1 || p->line < 1 ||
 		    conf_server_find_peer(c, p->name) != p ||
 		    (p->sub_kind == CONF_SUB_INDEX &&
-		    (p->sub_index == 0 || p->sub_index >= prefix_sub_count(c->sub_prefix_len))) ||
+		    (p->sub_index == 0 || p->sub_index >= prefix_sub_count(conf_server_base_len(c), c->sub_prefix_len))) ||
 		    (p->sub_kind == CONF_SUB_PREFIX && p->sub_prefix.len != c->sub_prefix_len))
 			abort();
 	}

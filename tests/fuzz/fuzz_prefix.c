@@ -8,7 +8,12 @@
  *  - a refusal always says why;
  *  - prefix_sub_get succeeds exactly for index < prefix_sub_count, and the
  *    sub-prefix's first and last addresses map back to that index;
- *  - an address inside the /64 lies in the sub-prefix of its index. */
+ *  - an address inside the base lies in the sub-prefix of its index;
+ *  - prefix_sub_count is non-zero exactly for the lengths the product
+ *    takes: a /64 into /65../120, a routed /40../63 into /48../120, at
+ *    most 56 bits longer.
+ * The base's length is an input byte, so on-link and routed bases are both
+ * driven. */
 #include "config.h"
 
 #include <stdint.h>
@@ -49,11 +54,12 @@ fuzz_parse(const uint8_t *data, size_t size)
 		abort();
 }
 
-/* Input bytes, zero-padded: [0] sub_len, [1..8] index, [9..24] address. */
+/* Input bytes, zero-padded: [0] sub_len, [1..8] index, [9..24] address,
+ * [25] the base's length. */
 static void
 fuzz_sub(const uint8_t *data, size_t size)
 {
-	uint8_t in[25];
+	uint8_t in[26];
 	struct prefix base, sub, other;
 	struct in6_addr addr, last;
 	uint64_t index = 0, count, got;
@@ -66,13 +72,20 @@ fuzz_sub(const uint8_t *data, size_t size)
 		index = index << 8 | in[i];
 	memcpy(addr.s6_addr, in + 9, 16);
 
-	/* the /64 is the address's own, so the address is always inside */
-	memset(&base, 0, sizeof(base));
-	memcpy(base.addr.s6_addr, addr.s6_addr, 8);
-	base.len = PREFIX_BASE_LEN;
+	/* the base is the address's own network, so the address is always
+	 * inside; a length byte of 0 stands for the on-link /64 (short inputs) */
+	base.addr = addr;
+	base.len = in[25] == 0 ? PREFIX_BASE_LEN : in[25] % 129;
+	prefix_mask(&base);
 
-	count = prefix_sub_count(sub_len);
-	if ((count != 0) != (sub_len >= PREFIX_SUB_MIN && sub_len <= PREFIX_SUB_MAX))
+	count = prefix_sub_count(base.len, sub_len);
+	if ((count != 0) != (base.len == PREFIX_BASE_LEN ?
+	    sub_len >= PREFIX_SUB_ONLINK_MIN && sub_len <= PREFIX_SUB_MAX :
+	    base.len >= PREFIX_ROUTED_MIN && base.len <= PREFIX_ROUTED_MAX &&
+	    sub_len >= PREFIX_SUB_MIN && sub_len <= PREFIX_SUB_MAX && sub_len > base.len &&
+	    sub_len - base.len <= PREFIX_INDEX_BITS_MAX))
+		abort();
+	if (count != 0 && count != UINT64_C(1) << (sub_len - base.len))
 		abort();
 	if (prefix_sub_get(&base, sub_len, index, &sub) == 0) {
 		if (count == 0 || index >= count || sub.len != sub_len)

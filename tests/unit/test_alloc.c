@@ -228,8 +228,8 @@ test_build_parse_round_trip(void **state)
 	size_t len;
 
 	(void)state;
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	fill_sites(&a);
 	assert_int_equal(alloc_build(&a, &text, &len), 0);
 	assert_int_equal(strlen(text), len);
@@ -249,7 +249,7 @@ test_build_parse_round_trip(void **state)
 	assert_entry(&b, "other", 9);
 
 	/* no sites at all */
-	alloc_init(&empty, 78);
+	alloc_init(&empty, 64, 78);
 	assert_int_equal(alloc_build(&empty, &text, &len), 0);
 	assert_has(text, "end 0\n");
 	parse_ok(text, &b);
@@ -258,16 +258,31 @@ test_build_parse_round_trip(void **state)
 
 	/* other lengths: /65 has only index 1, /120 has 2^56 - 1 */
 	alloc_free(&a);
-	alloc_init(&a, 65);
+	alloc_init(&a, 64, 65);
 	parse_ok("v6ext-sub-prefixes 1 65\nsite a 1\nend 1\n", &a);
 	assert_entry(&a, "a", 1);
 	alloc_free(&a);
-	alloc_init(&a, 120);
+	alloc_init(&a, 64, 120);
 	parse_ok("v6ext-sub-prefixes 1 120\nsite a 72057594037927935\nend 1\n", &a);
 	assert_entry(&a, "a", (UINT64_C(1) << 56) - 1);
 	assert_int_equal(alloc_build(&a, &text, &len), 0);
 	assert_has(text, "site a 72057594037927935\n");
 	free(text);
+
+	/* a routed /48 into /64s: the header names the prefix's length, and
+	 * index 65535 is the last */
+	alloc_free(&a);
+	alloc_init(&a, 48, 64);
+	parse_ok("v6ext-sub-prefixes 1 64 48\nsite a 65535\nend 1\n", &a);
+	assert_entry(&a, "a", 65535);
+	assert_int_equal(alloc_build(&a, &text, &len), 0);
+	assert_has(text, "\nv6ext-sub-prefixes 1 64 48\n");
+	free(text);
+	assert_int_equal(parse_len("v6ext-sub-prefixes 1 64 48\nsite a 65536\nend 1\n",
+	    strlen("v6ext-sub-prefixes 1 64 48\nsite a 65536\nend 1\n"), &a, (char[64]){ 0 }, 64), -1);
+	/* an on-link file for a routed prefix: never renumbered silently */
+	assert_int_equal(parse_len("v6ext-sub-prefixes 1 64\nend 0\n",
+	    strlen("v6ext-sub-prefixes 1 64\nend 0\n"), &a, (char[64]){ 0 }, 64), -1);
 
 	alloc_free(&a);
 	alloc_free(&b);
@@ -289,7 +304,7 @@ test_parse_accepts(void **state)
 	struct alloc a;
 
 	(void)state;
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		parse_ok(rows[i], &a);
 		assert_int_equal(a.n, 2);
@@ -316,7 +331,7 @@ test_parse_rejects(void **state)
 		{ "v6ext-sub-prefix 1 78\nend 0\n", 0, "line 1: not a v6ext sub-prefix state file" },
 		{ "V6EXT-SUB-PREFIXES 1 78\nend 0\n", 0, "not a v6ext sub-prefix state file" },
 		{ "v6ext-sub-prefixes 1\nend 0\n", 0, "not a v6ext sub-prefix state file" },
-		{ "v6ext-sub-prefixes 1 78 0\nend 0\n", 0, "not a v6ext sub-prefix state file" },
+		{ "v6ext-sub-prefixes 1 78 64 0\nend 0\n", 0, "not a v6ext sub-prefix state file" },
 		/* 8-10: unknown version */
 		{ "v6ext-sub-prefixes 2 78\nend 0\n", 0, "line 1: unknown version" },
 		{ "v6ext-sub-prefixes 0 78\nend 0\n", 0, "unknown version" },
@@ -325,6 +340,11 @@ test_parse_rejects(void **state)
 		{ "v6ext-sub-prefixes 1 80\nsite a 1\nend 1\n", 0,
 		  "line 1: written for another sub-prefix-length than /78" },
 		{ "# c\nv6ext-sub-prefixes 1 x\nend 0\n", 0, "line 2: written for another sub-prefix-length" },
+		/* 12a-12c: written for a routed prefix, or a bad length word */
+		{ "v6ext-sub-prefixes 1 78 48\nend 0\n", 0,
+		  "line 1: written for a /48 prefix, not the /64 configured" },
+		{ "v6ext-sub-prefixes 1 78 0\nend 0\n", 0, "written for a /0 prefix" },
+		{ "v6ext-sub-prefixes 1 78 x\nend 0\n", 0, "line 1: bad prefix length" },
 		/* 13, 14: cut short at a line end: no end line */
 		{ HDR "site a 1\nsite b 2\n", 0, "truncated (no end line)" },
 		{ HDR, 0, "truncated (no end line)" },
@@ -382,7 +402,7 @@ test_parse_rejects(void **state)
 	char err[256];
 
 	(void)state;
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		size_t len = rows[i].len ? rows[i].len : strlen(rows[i].text);
 
@@ -408,8 +428,8 @@ test_parse_every_truncation(void **state)
 	size_t len;
 
 	(void)state;
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	fill_sites(&a);
 	assert_int_equal(alloc_build(&a, &text, &len), 0);
 	for (size_t k = 0; k < len; k++)
@@ -435,8 +455,8 @@ test_save_load(void **state)
 	size_t files = 0;
 	char err[512];
 
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	fill_sites(&a);
 	/* the state directory does not exist yet: opening it makes it */
 	assert_int_equal(stat(t->state, &st), -1);
@@ -487,7 +507,7 @@ test_load_missing(void **state)
 	struct alloc a;
 	char err[512];
 
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	fill_sites(&a);
 	/* the directory exists, the file does not: an error, never an empty
 	 * alloc that would renumber every site (statedir_open writes the file
@@ -508,8 +528,8 @@ test_load_refuses(void **state)
 	size_t len;
 	char err[512], where[160];
 
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	fill_sites(&a);
 	assert_int_equal(alloc_save(tmpstate_dir(t), &a, err, sizeof(err)), 0);
 	whole = read_file(t->file, &len);
@@ -528,7 +548,7 @@ test_load_refuses(void **state)
 
 	/* a state file written for /78 does not load for /80 */
 	alloc_free(&b);
-	alloc_init(&b, 80);
+	alloc_init(&b, 64, 80);
 	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), EINVAL);
 	assert_has(err, "sub-prefix-length");
 	assert_has(err, ALLOC_FILE ": line ");
@@ -537,7 +557,7 @@ test_load_refuses(void **state)
 	assert_int_equal(unlink(t->file), 0);
 	assert_int_equal(mkdir(t->file, 0700), 0);
 	alloc_free(&b);
-	alloc_init(&b, 78);
+	alloc_init(&b, 64, 78);
 	assert_int_equal(alloc_load(tmpstate_dir(t), &b, err, sizeof(err)), EISDIR);
 	assert_has(err, "not a regular file");
 	assert_int_equal(rmdir(t->file), 0);
@@ -568,7 +588,7 @@ test_assign_auto_in_order(void **state)
 	bool changed;
 
 	(void)state;
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	peer_auto(&peers[0], "home1");
 	peer_auto(&peers[1], "home2");
 	peer_auto(&peers[2], "lab");
@@ -614,7 +634,7 @@ test_assign_skips_used(void **state)
 	assert_int_equal(prefix_sub_index(&base, 78, &used[1], &idx), 0);
 	assert_true(idx == 2);
 
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	for (size_t i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "p%zu", i);
 		peer_auto(&peers[i], name);
@@ -656,7 +676,7 @@ test_assign_reorder_after_restart(void **state)
 		peer_auto(&peers[i], names[i]);
 		rev[N - 1 - i] = peers[i];
 	}
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	assign_ok(&a, peers, N, used, 2, out, &changed);
 	assert_true(changed);
 	assert_true(out[0] == 1 && out[1] == 3 && out[2] == 4 && out[3] == 5 && out[4] == 6);
@@ -664,7 +684,7 @@ test_assign_reorder_after_restart(void **state)
 		fail_msg("alloc_save: %s", err);
 
 	/* restart: load, and the config lists the peers the other way round */
-	alloc_init(&b, 78);
+	alloc_init(&b, 64, 78);
 	if (alloc_load(tmpstate_dir(t), &b, err, sizeof(err)) != 0)
 		fail_msg("alloc_load: %s", err);
 	assign_ok(&b, rev, N, used, 2, out2, &changed);
@@ -687,7 +707,7 @@ test_assign_new_and_departed(void **state)
 	bool changed;
 
 	(void)state;
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	peer_auto(&peers[0], "a");
 	peer_auto(&peers[1], "b");
 	peer_auto(&peers[2], "c");
@@ -737,7 +757,7 @@ test_assign_explicit(void **state)
 	(void)state;
 	used[0] = addr_ok(EUI64_ADDR);
 	used[1] = addr_ok(ROUTER_ADDR);
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	peer_index(&peers[0], "x", 7);
 	peer_auto(&peers[1], "a");
 	peer_prefix(&peers[2], "y", "2001:db8:64:1:14::/78");
@@ -782,7 +802,7 @@ test_assign_explicit_refused(void **state)
 	(void)state;
 	used[0] = addr_ok(EUI64_ADDR);
 	used[1] = addr_ok(ROUTER_ADDR);
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	peer_auto(&peers[1], "a");
 	/* 1: index 0 */
 	peer_index(&peers[0], "x", 0);
@@ -836,8 +856,8 @@ test_assign_explicit_twice(void **state)
 	int rc;
 
 	(void)state;
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	peer_index(&peers[0], "x", 7);
 	peer_prefix(&peers[1], "y", "2001:db8:64:1:1c::/78");   /* index 7 too */
 	err[0] = '\0';
@@ -861,7 +881,7 @@ test_assign_claimed(void **state)
 	bool changed;
 
 	(void)state;
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	parse_ok(HDR "site a 1\nsite b 2\nsite gone 4\nend 3\n", &a);
 	peer_auto(&peers[0], "a");
 	peer_auto(&peers[1], "b");
@@ -899,7 +919,7 @@ test_assign_stored_now_used(void **state)
 
 	(void)state;
 	used[0] = addr_ok(ROUTER_ADDR);         /* index 2 */
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	parse_ok(HDR "site a 2\nend 1\n", &a);
 	peer_auto(&peers[0], "a");
 	peer_auto(&peers[1], "b");
@@ -929,7 +949,7 @@ test_assign_full(void **state)
 		peer_auto(&peers[i], name);
 	}
 	/* /66: four sub-prefixes, 1..3 usable */
-	alloc_init(&a, 66);
+	alloc_init(&a, 64, 66);
 	assert_int_equal(alloc_assign(&a, peers, 3, &base, NULL, 0, out, &changed, err, sizeof(err)), 0);
 	assert_true(out[0] == 1 && out[1] == 2 && out[2] == 3);
 	assert_int_equal(alloc_assign(&a, peers, 4, &base, NULL, 0, out, &changed, err, sizeof(err)), -1);
@@ -938,20 +958,20 @@ test_assign_full(void **state)
 
 	/* a used address in index 3 leaves room for two */
 	used[0] = addr_ok("2001:db8:64:1:c000::1");
-	alloc_init(&a, 66);
+	alloc_init(&a, 64, 66);
 	assert_int_equal(alloc_assign(&a, peers, 2, &base, used, 1, out, &changed, err, sizeof(err)), 0);
 	assert_int_equal(alloc_assign(&a, peers, 3, &base, used, 1, out, &changed, err, sizeof(err)), -1);
 	assert_has(err, "peer s2: no free sub-prefix");
 	alloc_free(&a);
 
 	/* /65: one usable sub-prefix */
-	alloc_init(&a, 65);
+	alloc_init(&a, 64, 65);
 	assert_int_equal(alloc_assign(&a, peers, 2, &base, NULL, 0, out, &changed, err, sizeof(err)), -1);
 	assert_has(err, "no free sub-prefix left (2 of /65)");
 	alloc_free(&a);
 
 	/* /120: a departed name holds 1, a used address 2; the peer gets 3 */
-	alloc_init(&a, 120);
+	alloc_init(&a, 64, 120);
 	parse_ok("v6ext-sub-prefixes 1 120\nsite old 1\nend 1\n", &a);
 	used[0] = addr_ok("2001:db8:64:1::2ff");        /* index 2 */
 	assert_int_equal(alloc_assign(&a, peers, 1, &base, used, 1, out, &changed, err, sizeof(err)), 0);
@@ -989,7 +1009,7 @@ test_assign_with_picked_base(void **state)
 	assert_int_equal(base.len, 64);
 	peer_auto(&peers[0], "a");
 	peer_auto(&peers[1], "b");
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	assert_int_equal(alloc_assign(&a, peers, 2, &base, v, ARRAY_SIZE(v), out, &changed,
 	    err, sizeof(err)), 0);
 	assert_true(out[0] == 2 && out[1] == 3);
@@ -1009,8 +1029,8 @@ test_runtime_peer(void **state)
 	size_t len;
 
 	(void)state;
-	alloc_init(&a, 78);
-	alloc_init(&b, 78);
+	alloc_init(&a, 64, 78);
+	alloc_init(&b, 64, 78);
 	assert_int_equal(parse_len(text, strlen(text), &a, err, sizeof(err)), 0);
 	assert_non_null(e = alloc_find(&a, "lab"));
 	assert_true(e->runtime);

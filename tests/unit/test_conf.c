@@ -453,6 +453,33 @@ test_good_fixtures(void **state)
 	assert_true(n >= 4);
 }
 
+/* A routed /48 into /64s: its length, no NDP proxy, the sites' indices. */
+static void
+test_routed(void **state)
+{
+	struct conf_server s;
+
+	(void)state;
+	server_fixture("server-routed.conf", &s);
+	assert_int_equal(conf_server_base_len(&s), 48);
+	assert_true(conf_server_routed(&s));
+	assert_int_equal(s.sub_prefix_len, 64);
+	assert_int_equal(s.ndp_proxy, CONF_NDP_OFF);
+	assert_int_equal(s.n_peers, 3);
+	assert_int_equal(s.peers[0].sub_kind, CONF_SUB_INDEX);
+	assert_true(s.peers[0].sub_index == 5);
+	assert_int_equal(s.peers[1].sub_kind, CONF_SUB_PREFIX);
+	assert_int_equal(s.peers[1].sub_prefix.len, 64);
+	assert_int_equal(s.peers[2].sub_kind, CONF_SUB_AUTO);
+	conf_server_free(&s);
+	/* the on-link default: a /64 from the upstream link, the NDP proxy on */
+	server_fixture("server-minimal.conf", &s);
+	assert_int_equal(conf_server_base_len(&s), 64);
+	assert_false(conf_server_routed(&s));
+	assert_int_equal(s.ndp_proxy, CONF_NDP_AUTO);
+	conf_server_free(&s);
+}
+
 /* ----------------------------------------------------------- bad fixtures */
 
 static void
@@ -494,13 +521,15 @@ test_bad_fixtures(void **state)
 
 			memset(&c, 0xa5, sizeof(c));
 			ret = conf_server_parse(de->d_name, buf, len, &c, err, sizeof(err));
-			assert_true(all_zero(&c, sizeof(c)));
+			if (!all_zero(&c, sizeof(c)))
+				fail_msg("%s: parsed (%d), or left the result set", de->d_name, ret);
 		} else {
 			struct conf_client c;
 
 			memset(&c, 0xa5, sizeof(c));
 			ret = conf_client_parse(de->d_name, buf, len, &c, err, sizeof(err));
-			assert_true(all_zero(&c, sizeof(c)));
+			if (!all_zero(&c, sizeof(c)))
+				fail_msg("%s: parsed (%d), or left the result set", de->d_name, ret);
 		}
 		if (ret != -1)
 			fail_msg("%s: parsed, but should fail with \"%s\"", de->d_name, want);
@@ -1312,6 +1341,7 @@ main(void)
 		cmocka_unit_test(test_client_minimal),
 		cmocka_unit_test(test_client_ipv4),
 		cmocka_unit_test(test_good_fixtures),
+		cmocka_unit_test(test_routed),
 		cmocka_unit_test(test_bad_fixtures),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_long_lines),

@@ -99,11 +99,12 @@ duid(uint16_t n)
 	return d;
 }
 
-/* The host part of a below a prefix of plen. */
+/* The host part of a below a prefix of plen (the low 64 bits at most: a
+ * site shorter than /64 numbers its hosts in its first /64). */
 static uint64_t
 host_of(const struct in6_addr *a, unsigned plen, uint64_t *mask)
 {
-	*mask = ((uint64_t)1 << (128 - plen)) - 1;
+	*mask = plen <= 64 ? UINT64_MAX : ((uint64_t)1 << (128 - plen)) - 1;
 	return util_get_be64(a->s6_addr + 8) & *mask;
 }
 
@@ -304,6 +305,7 @@ test_pick_stable(void **state)
 static void
 test_pick_in_range(void **state)
 {
+	struct prefix link;
 	static const struct {
 		const char *sub;
 		uint64_t min;
@@ -316,6 +318,11 @@ test_pick_in_range(void **state)
 		{ "2001:db8:64:1:0:ffff:ffe0:0/107", LEASE_HOST_MIN },
 		{ "2001:db8:64:1:0:ffff:fff0:0/108", 16 },
 		{ "2001:db8:64:1:0:ffff:f000:0/100", LEASE_HOST_MIN },
+		/* sites of a routed prefix: a /64, and shorter ones, whose link
+		 * (and so every address) is their first /64 */
+		{ "2001:db8:48:5::/64", LEASE_HOST_MIN },
+		{ "2001:db8:48:10::/60", LEASE_HOST_MIN },
+		{ "2001:db8:48::/48", LEASE_HOST_MIN },
 	};
 	struct leases l;
 
@@ -330,15 +337,17 @@ test_pick_in_range(void **state)
 			if (pick(&l, "home1", &sub, i, 1, NULL, NULL, &a) != 0)
 				fail_msg("%s: no address for client %u", rows[r].sub, i);
 			assert_valid_host(&sub, &a, rows[r].min);
+			prefix_link(&sub, &link);
+			assert_true(prefix_contains(&link, &a));
 		}
 	}
 	/* sub-prefixes outside PREFIX_SUB_MIN..PREFIX_SUB_MAX: none */
 	{
-		struct prefix s64 = prefix_ok("2001:db8:64:1::/64");
+		struct prefix s47 = prefix_ok("2001:db8:48::/47");
 		struct prefix s121 = prefix_ok("2001:db8:64:1::80/121");
 		struct in6_addr a;
 
-		assert_int_equal(pick(&l, "home1", &s64, 1, 1, NULL, NULL, &a), -1);
+		assert_int_equal(pick(&l, "home1", &s47, 1, 1, NULL, NULL, &a), -1);
 		assert_int_equal(pick(&l, "home1", &s121, 1, 1, NULL, NULL, &a), -1);
 	}
 	leases_free(&l);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* test_prefix: prefix parsing, formatting and the /64 -> sub-prefix math.
+/* test_prefix: prefix parsing, formatting and the prefix -> sub-prefix math
+ * (the on-link /64 and routed /40../63).
  * Tables are numbered in comments so a failing row can be named. */
 #include "config.h"
 
@@ -52,24 +53,115 @@ static void
 test_sub_count(void **state)
 {
 	static const struct {
+		uint8_t base_len;
 		uint8_t sub_len;
 		uint64_t count;
 	} rows[] = {
-		/* 1 */ { 0, 0 },
-		/* 2 */ { 64, 0 },
-		/* 3 */ { 65, 2 },
-		/* 4 */ { 78, 16384 },
-		/* 5 */ { 80, 65536 },
-		/* 6 */ { 96, UINT64_C(1) << 32 },
-		/* 7 */ { 120, UINT64_C(1) << 56 },
-		/* 8 */ { 121, 0 },
-		/* 9 */ { 128, 0 },
-		/* 10 */ { 255, 0 },
+		/* 1-10: the on-link /64 into 65..120 */
+		/* 1 */ { 64, 0, 0 },
+		/* 2 */ { 64, 64, 0 },
+		/* 3 */ { 64, 65, 2 },
+		/* 4 */ { 64, 78, 16384 },
+		/* 5 */ { 64, 80, 65536 },
+		/* 6 */ { 64, 96, UINT64_C(1) << 32 },
+		/* 7 */ { 64, 120, UINT64_C(1) << 56 },
+		/* 8 */ { 64, 121, 0 },
+		/* 9 */ { 64, 128, 0 },
+		/* 10 */ { 64, 255, 0 },
+		/* 11-16: a routed /40../63 into 48..120, at most 56 bits more */
+		/* 11 */ { 48, 64, 65536 },
+		/* 12 */ { 40, 48, 256 },
+		/* 13 */ { 56, 64, 256 },
+		/* 14 */ { 63, 64, 2 },
+		/* 15 */ { 40, 96, UINT64_C(1) << 56 },
+		/* 16 */ { 60, 116, UINT64_C(1) << 56 },
+		/* 17-24: refused */
+		/* 17 */ { 40, 97, 0 },         /* 57 bits of index */
+		/* 18 */ { 48, 120, 0 },        /* 72 */
+		/* 19 */ { 48, 48, 0 },         /* not longer */
+		/* 20 */ { 56, 52, 0 },
+		/* 21 */ { 44, 47, 0 },         /* a site shorter than /48 */
+		/* 22 */ { 39, 64, 0 },         /* a prefix shorter than /40 */
+		/* 23 */ { 65, 78, 0 },         /* longer than /64 */
+		/* 24 */ { 0, 78, 0 },
 	};
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
-		assert_true(prefix_sub_count(rows[i].sub_len) == rows[i].count);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		if (prefix_sub_count(rows[i].base_len, rows[i].sub_len) != rows[i].count)
+			fail_msg("row %zu: /%u into /%u", i + 1, rows[i].base_len, rows[i].sub_len);
+		assert_int_equal(prefix_sub_len_ok(rows[i].base_len, rows[i].sub_len), rows[i].count != 0);
+	}
+}
+
+/* A routed prefix: /64 sites of a /48, shorter sites, an index across the
+ * middle of the address (bits 56..71), the widest index of a /40. */
+static void
+test_sub_get_routed(void **state)
+{
+	static const struct {
+		const char *base;
+		uint8_t sub_len;
+		uint64_t index;
+		const char *want;
+	} rows[] = {
+		/* 1-3: a /48 into /64s */
+		{ "2001:db8:48::/48", 64, 1, "2001:db8:48:1::/64" },
+		{ "2001:db8:48::/48", 64, 0xabcd, "2001:db8:48:abcd::/64" },
+		{ "2001:db8:48::/48", 64, 65535, "2001:db8:48:ffff::/64" },
+		/* 4, 5: into /60s and /56s (prefix delegation sizes) */
+		{ "2001:db8:48::/48", 60, 1, "2001:db8:48:10::/60" },
+		{ "2001:db8:48::/48", 56, 255, "2001:db8:48:ff00::/56" },
+		/* 6: a /48 into /78s, as the on-link default would cut it */
+		{ "2001:db8:48::/48", 78, 1, "2001:db8:48:0:4::/78" },
+		/* 7: the index straddles the two halves of the address */
+		{ "2001:db8:0:ab00::/56", 72, 0x1234, "2001:db8:0:ab12:3400::/72" },
+		/* 8: a /63 in two */
+		{ "2001:db8:0:2::/63", 64, 1, "2001:db8:0:3::/64" },
+		/* 9: a /40 into /96s, the last of 2^56 */
+		{ "2001:db8:4000::/40", 96, (UINT64_C(1) << 56) - 1, "2001:db8:40ff:ffff:ffff:ffff::/96" },
+		/* 10: a /48 into /104s, an index in the low half only */
+		{ "2001:db8:48::/48", 104, 1, "2001:db8:48::100:0/104" },
+	};
+	struct prefix base, sub;
+	char text[PREFIX_STRLEN];
+	uint64_t got;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		base = parse_ok(rows[i].base);
+		assert_int_equal(prefix_sub_get(&base, rows[i].sub_len, rows[i].index, &sub), 0);
+		prefix_format(&sub, text, sizeof(text));
+		if (strcmp(text, rows[i].want) != 0)
+			fail_msg("row %zu: %s, want %s", i + 1, text, rows[i].want);
+		assert_true(prefix_contains(&base, &sub.addr));
+		assert_int_equal(prefix_sub_index(&base, rows[i].sub_len, &sub.addr, &got), 0);
+		assert_true(got == rows[i].index);
+	}
+}
+
+/* prefix_link: the prefix a site's link is numbered from */
+static void
+test_link(void **state)
+{
+	static const struct {
+		const char *site, *want;
+	} rows[] = {
+		{ "2001:db8:64:1:4::/78", "2001:db8:64:1:4::/78" },     /* 1: on-link /78 */
+		{ "2001:db8:48:1::/64", "2001:db8:48:1::/64" },         /* 2: a /64 */
+		{ "2001:db8:48:10::/60", "2001:db8:48:10::/64" },       /* 3: its first /64 */
+		{ "2001:db8:48::/48", "2001:db8:48::/64" },             /* 4 */
+	};
+	struct prefix site, link;
+	char text[PREFIX_STRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		site = parse_ok(rows[i].site);
+		prefix_link(&site, &link);
+		prefix_format(&link, text, sizeof(text));
+		assert_string_equal(text, rows[i].want);
+	}
 }
 
 static void
@@ -132,10 +224,15 @@ test_sub_get_rejects(void **state)
 		{ BASE_TEXT, 121, 0 },
 		{ BASE_TEXT, 0, 0 },
 		{ BASE_TEXT, 128, 0 },
-		/* 9-11: base is not a /64 */
-		{ "2001:db8:64::/48", 78, 1 },
+		/* 9-14: base is neither a /64 nor a routed /40../63 that
+		 * sub_len splits */
+		{ "2001:db8:64::/48", 120, 1 },
+		{ "2001:db8:64::/48", 48, 0 },
 		{ "2001:db8:64:1::/72", 78, 1 },
+		{ "2001:db8::/39", 64, 1 },
 		{ "::/0", 78, 1 },
+		/* 15: a routed /48's index out of range */
+		{ "2001:db8:64::/48", 64, 65536 },
 	};
 	struct prefix base, sub;
 
@@ -192,7 +289,19 @@ test_sub_index(void **state)
 		if (rows[i].ret == 0)
 			assert_true(index == rows[i].index);
 	}
-	/* 15: base not a /64 */
+	/* 15: base neither a /64 nor a routed prefix /78 splits (57 bits) */
+	other = parse_ok("2001:db8::/40");
+	a = addr_ok("2001:db8::1");
+	assert_int_equal(prefix_sub_index(&other, 121, &a, &index), -1);
+	/* 16: a routed /48: an address outside it, one inside */
+	other = parse_ok("2001:db8:64::/48");
+	a = addr_ok("2001:db8:65::1");
+	assert_int_equal(prefix_sub_index(&other, 64, &a, &index), -1);
+	a = addr_ok("2001:db8:64:ab::1");
+	assert_int_equal(prefix_sub_index(&other, 64, &a, &index), 0);
+	assert_true(index == 0xab);
+	/* 17: a /72 base */
+	other = parse_ok("2001:db8:64:1::/72");
 	a = addr_ok("2001:db8:64:1::1");
 	assert_int_equal(prefix_sub_index(&other, 78, &a, &index), -1);
 }
@@ -202,14 +311,22 @@ test_sub_index(void **state)
 static void
 test_sub_round_trip(void **state)
 {
-	struct prefix base = parse_ok(BASE_TEXT), sub, next;
+	static const char *const bases[] = {
+		BASE_TEXT, "2001:db8:4000::/40", "2001:db8:48::/48", "2001:db8:0:ab00::/56",
+		"2001:db8:0:2::/63",
+	};
+	struct prefix base, sub, next;
 	uint64_t x = UINT64_C(0x9e3779b97f4a7c15), count, idx, got;
 	struct in6_addr last;
 
 	(void)state;
+	for (size_t b = 0; b < ARRAY_SIZE(bases); b++)
 	for (unsigned int len = PREFIX_SUB_MIN; len <= PREFIX_SUB_MAX; len++) {
-		count = prefix_sub_count((uint8_t)len);
-		assert_true(count == UINT64_C(1) << (len - 64));
+		base = parse_ok(bases[b]);
+		if (!prefix_sub_len_ok(base.len, (uint8_t)len))
+			continue;
+		count = prefix_sub_count(base.len, (uint8_t)len);
+		assert_true(count == UINT64_C(1) << (len - base.len));
 		for (int k = 0; k < 200; k++) {
 			if (k == 0)
 				idx = 0;
@@ -628,6 +745,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sub_count),
 		cmocka_unit_test(test_sub_get),
+		cmocka_unit_test(test_sub_get_routed),
+		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_sub_get_rejects),
 		cmocka_unit_test(test_sub_index),
 		cmocka_unit_test(test_sub_round_trip),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* ra: what v6extd's router advertisements say, read back with ndp_parse
- * as a host would (RFC 4861 6.1.2 validity, then every field), and when
+ * as a host would (RFC 4861 6.1.2 validity, then every field; the A flag
+ * for /64 sites of a routed prefix), and when
  * they go out: three fast initial ones, then 200..600 s apart; at most ten
  * RS answers a second; a withdrawal with every lifetime 0. */
 #include "config.h"
@@ -104,6 +105,48 @@ test_build(void **state)
 	assert_int_equal(ra_build(&c, &l, NULL, NULL, false, frame, 60), 0);
 }
 
+/* The sites of a routed prefix: a /64 is autonomous (SLAAC, RFC 4862
+ * 5.5.3), a shorter site puts its first /64 on the link, autonomous too;
+ * longer than /64 never is. */
+static void
+test_prefix_forms(void **state)
+{
+	static const struct {
+		const char *site, *pio;
+		uint8_t site_len, pio_len, flags;
+	} rows[] = {
+		{ "2001:db8:48:5::", "2001:db8:48:5::", 64, 64, NDP_PIO_ONLINK | NDP_PIO_AUTO },
+		{ "2001:db8:48:10::", "2001:db8:48:10::", 60, 64, NDP_PIO_ONLINK | NDP_PIO_AUTO },
+		{ "2001:db8:48::", "2001:db8:48::", 48, 64, NDP_PIO_ONLINK | NDP_PIO_AUTO },
+		{ "2001:db8:48:5::", "2001:db8:48:5::", 65, 65, NDP_PIO_ONLINK },
+		{ "2001:db8:64:1:4::", "2001:db8:64:1:4::", 78, 78, NDP_PIO_ONLINK },
+	};
+	struct ra_conf c = { .mtu = 1380, .managed = true };
+	struct ra_link l = link_fixture();
+	uint8_t frame[NDP_FRAME_MAX];
+	struct ndp_msg m;
+	struct prefix want;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&l.sub, 0, sizeof(l.sub));
+		inet_pton(AF_INET6, rows[i].site, &l.sub.addr);
+		l.sub.len = rows[i].site_len;
+		memset(&want, 0, sizeof(want));
+		inet_pton(AF_INET6, rows[i].pio, &want.addr);
+		want.len = rows[i].pio_len;
+		len = ra_build(&c, &l, NULL, NULL, false, frame, sizeof(frame));
+		assert_int_equal(ndp_parse(frame, len, &m), NDP_OK);
+		assert_true(m.has_prefix);
+		assert_memory_equal(&m.prefix, &want, sizeof(want));
+		if (m.prefix_flags != rows[i].flags)
+			fail_msg("row %zu: flags 0x%02x, want 0x%02x", i + 1, m.prefix_flags, rows[i].flags);
+		/* DHCPv6 stays on beside SLAAC */
+		assert_int_equal(m.flags, NDP_RA_MANAGED | NDP_RA_OTHER);
+	}
+}
+
 /* RFC 4861 6.2.5: a router that stops being one says lifetime 0 */
 static void
 test_withdraw(void **state)
@@ -177,6 +220,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_prefix_forms),
 		cmocka_unit_test(test_withdraw),
 		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_rs_limit),

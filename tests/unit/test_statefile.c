@@ -706,9 +706,9 @@ test_state_open(void **state)
 	struct leases l;
 	char err[1024];
 
-	alloc_init(&a, 78);
+	alloc_init(&a, 64, 78);
 	leases_init(&l);
-	if (statedir_open(&d, t->state, 78, err, sizeof(err)) != 0)
+	if (statedir_open(&d, t->state, 64, 78, err, sizeof(err)) != 0)
 		fail_msg("state_open: %s", err);
 	assert_only(t->state, all);
 	assert_int_equal(alloc_load(&d, &a, err, sizeof(err)), 0);
@@ -719,7 +719,7 @@ test_state_open(void **state)
 	/* a lost sub-prefixes is refused, not taken for a first start */
 	snprintf(err, sizeof(err), "%s/" ALLOC_FILE, t->state);
 	assert_int_equal(unlink(err), 0);
-	assert_int_equal(statedir_open(&d, t->state, 78, err, sizeof(err)), ENOENT);
+	assert_int_equal(statedir_open(&d, t->state, 64, 78, err, sizeof(err)), ENOENT);
 	assert_has(err, ALLOC_FILE " is missing");
 	assert_int_equal(d.fd, -1);
 	alloc_free(&a);

@@ -107,7 +107,8 @@ parent_upstream(struct parent *p, char *err, size_t errlen)
 		p->prefix = p->conf.prefix;
 	}
 	prefix_format(&p->prefix, pb, sizeof(pb));
-	log_info("upstream %s: prefix %s, sub-prefixes /%u", up, pb, p->conf.sub_prefix_len);
+	log_info("upstream %s: prefix %s%s, sub-prefixes /%u", up, pb,
+	    conf_server_routed(&p->conf) ? " (routed: no NDP proxy)" : "", p->conf.sub_prefix_len);
 	if (sysctl_ipv6_get(up, "accept_ra", &accept_ra, err, errlen) != 0 ||
 	    sysctl_ipv6_get("all", "forwarding", &fwd, err, errlen) != 0)
 		return -1;

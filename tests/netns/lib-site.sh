@@ -24,6 +24,12 @@ VPS_IP=2001:db8:64:1:5054:ff:fe12:3456
 VM1_IP=2001:db8:64:1:4::10 VM1B_IP=2001:db8:64:1:4::20 VM2_IP=2001:db8:64:1:8::10
 INET_IP=2001:db8:ff::2
 NDP_MODE=${NDP_MODE:-auto}
+# ROUTED=1: the provider routes 2001:db8:48::/48 to the VPS (over the link
+# of NDP_MODE=off), prefix = that /48; VM_PLEN is the VMs' static prefix
+# length (their sites' length there)
+ROUTED=${ROUTED:-}
+[ -z "$ROUTED" ] || NDP_MODE=off
+VM_PLEN=78
 PIDS=()
 SRV_PID= C1_PID= C2_PID=
 
@@ -49,7 +55,7 @@ vm() { # vm NS HOME [ADDR]: a VM on HOME's bridge, with a static address in the 
 	ip netns add "$1"
 	ip -n "$1" link set lo up
 	link "$1" eth0 "$2" "v${1#"$P"}"
-	[ -z "${3:-}" ] || ip -n "$1" addr add "$3/78" dev eth0 nodad
+	[ -z "${3:-}" ] || ip -n "$1" addr add "$3/$VM_PLEN" dev eth0 nodad
 }
 
 site_topology() {
@@ -68,6 +74,7 @@ site_topology() {
 		# the provider routes the /64 to the VPS instead
 		ip -n "$ISP" addr add 2001:db8:64:0::1/64 dev vps0 nodad
 		ip -n "$ISP" -6 route add 2001:db8:64:1::/64 via 2001:db8:64::2 dev vps0
+		[ -z "$ROUTED" ] || ip -n "$ISP" -6 route add 2001:db8:48::/48 via 2001:db8:64::2 dev vps0
 		ip -n "$VPS" addr add 2001:db8:64::2/64 dev up0 nodad
 	else
 		ip -n "$ISP" addr add 2001:db8:64:1::1/64 dev vps0 nodad
@@ -76,6 +83,7 @@ site_topology() {
 	if [ "$NDP_MODE" = off ]; then
 		ip -n "$VPS" -6 route add default via 2001:db8:64::1
 		PREFIX=2001:db8:64:1::/64      # up0 holds two /64s: auto would refuse
+		[ -z "$ROUTED" ] || PREFIX=2001:db8:48::/48
 	else
 		ip -n "$VPS" -6 route add default via 2001:db8:64:1::1
 		PREFIX=auto

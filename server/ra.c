@@ -45,7 +45,8 @@ ra_build(const struct ra_conf *c, const struct ra_link *l, const struct in6_addr
 	}
 	memcpy(ra.eth_src, l->mac, 6);
 	memcpy(ra.lla, l->mac, 6);
-	memcpy(ra.rdnss, c->dns, ra.n_rdnss * sizeof(ra.rdnss[0]));
+	if (ra.n_rdnss > 0)
+		memcpy(ra.rdnss, c->dns, ra.n_rdnss * sizeof(ra.rdnss[0]));
 	if (dst != NULL) {
 		ra.dst = *dst;
 		memcpy(ra.eth_dst, dst_mac, 6);

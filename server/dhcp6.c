@@ -200,8 +200,17 @@ dhcp6_ia_option(struct dhcp6_walk *w, uint16_t code, const uint8_t *p, size_t le
 	case DHCP6_OPT_IAPREFIX:
 		if (!ia_pd)
 			return DHCP6_OK;
+		/* RFC 8415 21.22: preferred, valid, prefix length, prefix */
 		if (len < 25)
 			return DHCP6_DROP_OPTION_LENGTH;
+		if (ia->n_addrs < DHCP6_ADDR_MAX) {
+			struct dhcp6_addr *a = &ia->addrs[ia->n_addrs++];
+
+			a->preferred = get32(p);
+			a->valid = get32(p + 4);
+			a->plen = p[8];
+			memcpy(&a->addr, p + 9, 16);
+		}
 		return dhcp6_options(w, p + 25, len - 25, LEVEL_INNER, NULL, false);
 	case DHCP6_OPT_STATUS_CODE:
 		if (len < 2)
@@ -322,9 +331,10 @@ dhcp6_put_status(struct dhcp6_out *o, uint16_t status)
 static void
 dhcp6_put_ia(struct dhcp6_out *o, uint16_t code, const struct dhcp6_ia *ia)
 {
-	size_t n_addrs = code == DHCP6_OPT_IA_PD ? 0 : ia->n_addrs;
+	bool pd = code == DHCP6_OPT_IA_PD;
+	size_t n_addrs = ia->n_addrs < DHCP6_ADDR_MAX ? ia->n_addrs : DHCP6_ADDR_MAX;
 	size_t fixed = code == DHCP6_OPT_IA_TA ? 4 : 12;
-	size_t len = fixed + n_addrs * 28 + (ia->has_status ? 6 : 0);
+	size_t len = fixed + n_addrs * (pd ? 29 : 28) + (ia->has_status ? 6 : 0);
 	uint8_t *p = dhcp6_room(o, 4 + fixed);
 
 	if (p == NULL)
@@ -332,12 +342,19 @@ dhcp6_put_ia(struct dhcp6_out *o, uint16_t code, const struct dhcp6_ia *ia)
 	p = put32(put16(put16(p, code), (uint16_t)len), ia->iaid);
 	if (fixed == 12)
 		put32(put32(p, ia->t1), ia->t2);
-	for (size_t i = 0; i < n_addrs && i < DHCP6_ADDR_MAX; i++) {
-		uint8_t a[24];
+	for (size_t i = 0; i < n_addrs; i++) {
+		uint8_t a[25];
 
-		memcpy(a, &ia->addrs[i].addr, 16);
-		put32(put32(a + 16, ia->addrs[i].preferred), ia->addrs[i].valid);
-		dhcp6_put_option(o, DHCP6_OPT_IAADDR, a, sizeof(a));
+		if (pd) {
+			put32(put32(a, ia->addrs[i].preferred), ia->addrs[i].valid);
+			a[8] = ia->addrs[i].plen;
+			memcpy(a + 9, &ia->addrs[i].addr, 16);
+			dhcp6_put_option(o, DHCP6_OPT_IAPREFIX, a, 25);
+		} else {
+			memcpy(a, &ia->addrs[i].addr, 16);
+			put32(put32(a + 16, ia->addrs[i].preferred), ia->addrs[i].valid);
+			dhcp6_put_option(o, DHCP6_OPT_IAADDR, a, 24);
+		}
 	}
 	if (ia->has_status)
 		dhcp6_put_status(o, ia->status);

@@ -2,8 +2,9 @@
 /* dhcp6: DHCPv6 messages (RFC 8415) between a client and a server on one
  * link. dhcp6_parse reads a UDP payload with every length checked, nested
  * options included; dhcp6_build is its twin. What a server needs is kept:
- * IDs, IA_NA (with addresses), IA_TA and IA_PD (IAIDs, to decline them),
- * rapid commit, the option request list; relay messages are refused. */
+ * IDs, IA_NA (with addresses), IA_TA (IAIDs, to decline them), IA_PD (with
+ * prefixes, RFC 8415 6.3), rapid commit, the option request list; relay
+ * messages are refused. */
 #ifndef V6EXT_DHCP6_H
 #define V6EXT_DHCP6_H
 
@@ -76,14 +77,16 @@ enum dhcp6_drop {
 };
 const char *dhcp6_drop_name(enum dhcp6_drop d);
 
+/* An IAADDR, or in an IA_PD an IAPREFIX (RFC 8415 21.22): addr/plen. */
 struct dhcp6_addr {
 	struct in6_addr addr;
 	uint32_t preferred, valid;
+	uint8_t plen;                   /* IAPREFIX only */
 };
 
 struct dhcp6_ia {
 	uint32_t iaid, t1, t2;          /* t1/t2 are not in IA_TA */
-	size_t n_addrs;                 /* IA_NA, IA_TA: IAADDR options */
+	size_t n_addrs;                 /* IA_NA, IA_TA: IAADDR options; IA_PD: IAPREFIX */
 	struct dhcp6_addr addrs[DHCP6_ADDR_MAX];
 	bool has_status;
 	uint16_t status;

@@ -181,6 +181,7 @@ assert_ia_equal(const struct dhcp6_ia *x, const struct dhcp6_ia *y, const char *
 		assert_memory_equal(&x->addrs[j].addr, &y->addrs[j].addr, 16);
 		assert_int_equal(x->addrs[j].preferred, y->addrs[j].preferred);
 		assert_int_equal(x->addrs[j].valid, y->addrs[j].valid);
+		assert_int_equal(x->addrs[j].plen, y->addrs[j].plen);
 	}
 	assert_int_equal(x->has_status, y->has_status);
 	assert_int_equal(x->status, y->status);
@@ -271,6 +272,9 @@ full_solicit(struct dhcp6_msg *m)
 	m->ia_pd[0].iaid = 7;
 	m->ia_pd[0].t1 = 100;
 	m->ia_pd[0].t2 = 200;
+	/* a router's hint (RFC 8415 18.2.1): the length it wants, no prefix */
+	ia_addr(&m->ia_pd[0], "::", 0, 0);
+	m->ia_pd[0].addrs[0].plen = 60;
 }
 
 /* ------------------------------------------------------------- round trips */
@@ -286,8 +290,11 @@ test_solicit_round_trip(void **state)
 	full_solicit(&m);
 	len = round_trip(&m, out, &back);
 	/* header 4, client ID 18, elapsed 6, ORO 8, rapid commit 4,
-	 * IA_NA 16 + 2 * 28 and 16 + 28, IA_TA 8 + 28, IA_PD 16 */
-	assert_int_equal(len, 4 + 18 + 6 + 8 + 4 + 72 + 44 + 36 + 16);
+	 * IA_NA 16 + 2 * 28 and 16 + 28, IA_TA 8 + 28, IA_PD 16 + 29 */
+	assert_int_equal(len, 4 + 18 + 6 + 8 + 4 + 72 + 44 + 36 + 45);
+	/* the IAPREFIX as RFC 8415 21.22 lays it out: code 26, length 25,
+	 * preferred, valid, prefix length 60, the prefix */
+	assert_memory_equal(out + len - 29, "\x00\x1a\x00\x19\0\0\0\0\0\0\0\0\x3c", 13);
 	assert_int_equal(out[1], 0xab);
 	assert_int_equal(out[2], 0xcd);
 	assert_int_equal(out[3], 0xef);
@@ -351,10 +358,19 @@ test_reply_round_trip(void **state)
 		m.n_dns = 2;
 		assert_int_equal(dname_encode_list("lab.example, example.org", m.domains,
 		    sizeof(m.domains), &m.domains_len), 0);
+		/* a delegated prefix (RFC 8415 21.22) */
+		m.n_ia_pd = 1;
+		m.ia_pd[0].iaid = 0x0a0b0c0d;
+		m.ia_pd[0].t1 = 21600;
+		m.ia_pd[0].t2 = 34560;
+		ia_addr(&m.ia_pd[0], "2001:db8:48:210::", 43200, 86400);
+		m.ia_pd[0].addrs[0].plen = 60;
 		(void)round_trip(&m, out, &back);
 		assert_int_equal(back.type, types[t]);
 		assert_int_equal(back.preference, 255);
 		assert_int_equal(back.ia_na[0].n_addrs, 2);
+		assert_int_equal(back.ia_pd[0].n_addrs, 1);
+		assert_int_equal(back.ia_pd[0].addrs[0].plen, 60);
 		assert_int_equal(back.n_dns, 2);
 		assert_int_equal(back.domains_len, 26);
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* leases: the DHCPv6 leases v6extd holds, per site (`v6ext leases`), or
- * as one JSON object with --json. */
+/* leases: the DHCPv6 leases v6extd holds, per site (`v6ext leases`): the
+ * addresses, the declined ones, the delegated prefixes; or as one JSON
+ * object with --json. */
 #include "config.h"
 
 #include <stdio.h>
@@ -68,6 +69,10 @@ leases_text(const struct kv *kv, size_t n)
 		site = s;
 		if (strcmp(leases_get(kv, i, end, "state"), "declined") == 0)
 			printf("  %s  declined, back in the pool in %lld s\n", kv[i].val, atoll(exp) - now);
+		else if (strcmp(leases_get(kv, i, end, "state"), "delegated") == 0)
+			printf("  %s  delegated to %s  duid %s  iaid %s  expires in %lld s\n", kv[i].val,
+			    leases_get(kv, i, end, "via"), leases_get(kv, i, end, "duid"),
+			    leases_get(kv, i, end, "iaid"), atoll(exp) - now);
 		else
 			printf("  %s  %s  duid %s  iaid %s  expires in %lld s\n", kv[i].val,
 			    leases_get(kv, i, end, "name")[0] ? leases_get(kv, i, end, "name") : "-",

@@ -74,7 +74,7 @@ show_parse(char *reply, struct kv **out, size_t *n, int *err_no)
 static const char *const cli_string_keys[] = {
 	"bridge", "cipher", "duid", "endpoint", "error", "lease", "name", "ndp_proxy", "peer", "prefix",
 	"public_key", "result", "role", "server_public_key", "session", "site", "state",
-	"sub_prefix", "tap", "upstream",
+	"sub_prefix", "tap", "upstream", "via",
 };
 
 void

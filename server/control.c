@@ -73,7 +73,7 @@ control_change(struct engine *e, const char *req, struct evbuffer *out)
 }
 
 /* "leases": one block per binding, sorted by nothing in particular; a
- * named host's lease carries its full name. */
+ * named host's lease carries its full name, a delegated prefix its router. */
 static int
 control_leases(struct engine *e, struct evbuffer *out)
 {
@@ -85,6 +85,16 @@ control_leases(struct engine *e, struct evbuffer *out)
 
 		inet_ntop(AF_INET6, &l->addr, a, sizeof(a));
 		util_hex_encode(hex, l->duid, l->duid_len);
+		if (l->plen != 0) {
+			char via[INET6_ADDRSTRLEN];
+
+			/* a delegated prefix: routed to a router, named nothing */
+			inet_ntop(AF_INET6, &l->via, via, sizeof(via));
+			evbuffer_add_printf(out, "lease=%s/%u\nsite=%s\nstate=delegated\nvia=%s\nduid=%s\n"
+			    "iaid=%u\nexpires=%llu\n", a, l->plen, l->site, via, hex, (unsigned)l->iaid,
+			    (unsigned long long)l->expires);
+			continue;
+		}
 		namesync_names_site(e, l->site, &ns);
 		if (l->name[0] == '\0' || names_fqdn(&ns, l->name, name, sizeof(name)) != 0)
 			name[0] = '\0';

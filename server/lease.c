@@ -36,7 +36,7 @@ lease_find(const struct leases *l, const char *site, const uint8_t *duid, size_t
 	for (size_t i = 0; i < l->n; i++) {
 		struct lease *e = &l->v[i];
 
-		if (e->duid_len == duid_len && duid_len != 0 && e->iaid == iaid &&
+		if (e->plen == 0 && e->duid_len == duid_len && duid_len != 0 && e->iaid == iaid &&
 		    memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
 			return e;
 	}
@@ -47,7 +47,29 @@ struct lease *
 lease_by_addr(const struct leases *l, const struct in6_addr *addr)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (memcmp(&l->v[i].addr, addr, 16) == 0)
+		if (l->v[i].plen == 0 && memcmp(&l->v[i].addr, addr, 16) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+struct lease *
+lease_find_pd(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct lease *e = &l->v[i];
+
+		if (e->plen != 0 && e->duid_len == duid_len && e->iaid == iaid &&
+		    memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+struct lease *
+lease_by_prefix(const struct leases *l, const struct prefix *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].plen == p->len && memcmp(&l->v[i].addr, &p->addr, 16) == 0)
 			return &l->v[i];
 	return NULL;
 }
@@ -154,13 +176,37 @@ lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t dui
 	return 0;
 }
 
+int
+lease_commit_pd(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+    const struct prefix *p, const struct in6_addr *via, uint64_t expires)
+{
+	struct lease *e = lease_find_pd(l, site, duid, duid_len, iaid);
+
+	if (duid_len == 0 || duid_len > DHCP6_DUID_MAX || p->len == 0 || p->len > 64)
+		return -1;
+	if (e == NULL) {
+		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
+			return -1;
+		snprintf(e->site, sizeof(e->site), "%s", site);
+		memcpy(e->duid, duid, duid_len);
+		e->duid_len = duid_len;
+		e->iaid = iaid;
+	}
+	e->addr = p->addr;
+	e->plen = p->len;
+	e->via = *via;
+	e->expires = expires;
+	return 0;
+}
+
+/* Names go with addresses: a delegated prefix is no host's. */
 void
 lease_name(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		struct lease *e = &l->v[i];
 
-		if (e->duid_len == duid_len && memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
+		if (e->plen == 0 && e->duid_len == duid_len && memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
 			snprintf(e->name, sizeof(e->name), "%s", name);
 	}
 }
@@ -258,6 +304,27 @@ lease_record(void *ctx, char *line, bool *end)
 		    lease_number(w[3], UINT32_MAX, &iaid) != 0 || inet_pton(AF_INET6, w[4], &addr) != 1 ||
 		    lease_number(w[5], UINT64_MAX, &expires) != 0)
 			return -1;
+	} else if (n == 7 && strcmp(w[0], "prefix") == 0) {
+		const char *why;
+		struct prefix p;
+
+		site = w[1];
+		if (util_hex_decode(duid, sizeof(duid), &dl, w[2]) != 0 || dl < 3 ||
+		    lease_number(w[3], UINT32_MAX, &iaid) != 0 || prefix_parse(w[4], &p, &why) != 0 ||
+		    p.len == 0 || p.len > 64 || inet_pton(AF_INET6, w[5], &addr) != 1 ||
+		    !IN6_IS_ADDR_LINKLOCAL(&addr) || lease_number(w[6], UINT64_MAX, &expires) != 0 ||
+		    !conf_peer_name_valid(site) || lease_by_prefix(l, &p) != NULL ||
+		    lease_find_pd(l, site, duid, dl, (uint32_t)iaid) != NULL || (e = lease_add(l)) == NULL)
+			return -1;
+		snprintf(e->site, sizeof(e->site), "%s", site);
+		memcpy(e->duid, duid, dl);
+		e->duid_len = dl;
+		e->iaid = (uint32_t)iaid;
+		e->addr = p.addr;
+		e->plen = p.len;
+		e->via = addr;
+		e->expires = expires;
+		return 0;
 	} else if (n == 4 && strcmp(w[0], "declined") == 0) {
 		site = w[1];
 		if (inet_pton(AF_INET6, w[2], &addr) != 1 || lease_number(w[3], UINT64_MAX, &expires) != 0)
@@ -288,7 +355,7 @@ leases_parse(const uint8_t *buf, size_t len, struct leases *l, char *err, size_t
 int
 leases_build(const struct leases *l, char **out, size_t *outlen)
 {
-	size_t cap = 256 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + INET6_ADDRSTRLEN + 64 + 64);
+	size_t cap = 256 + l->n * (CONF_NAME_MAX + 2 * DHCP6_DUID_MAX + 2 * INET6_ADDRSTRLEN + 64 + 64);
 	char *buf = malloc(cap), *p = buf, a[INET6_ADDRSTRLEN], hex[2 * DHCP6_DUID_MAX + 1];
 
 	if (buf == NULL)
@@ -298,6 +365,15 @@ leases_build(const struct leases *l, char **out, size_t *outlen)
 		const struct lease *e = &l->v[i];
 
 		inet_ntop(AF_INET6, &e->addr, a, sizeof(a));
+		if (e->plen != 0) {
+			char via[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, &e->via, via, sizeof(via));
+			util_hex_encode(hex, e->duid, e->duid_len);
+			p += sprintf(p, "prefix %s %s %" PRIu32 " %s/%u %s %" PRIu64 "\n", e->site, hex, e->iaid,
+			    a, e->plen, via, e->expires);
+			continue;
+		}
 		if (e->duid_len == 0) {
 			p += sprintf(p, "declined %s %s %" PRIu64 "\n", e->site, a, e->expires);
 			continue;

@@ -11,6 +11,10 @@
  *   lease SITE DUID-HEX IAID ADDRESS EXPIRES [NAME]   EXPIRES in unix seconds;
  *                                                NAME the host's (names.h)
  *   declined SITE ADDRESS EXPIRES                out of the pool until then
+ *   prefix SITE DUID-HEX IAID PREFIX/LEN VIA EXPIRES
+ *                                                a delegated prefix (IA_PD,
+ *                                                RFC 8415 6.3), routed to the
+ *                                                router at link-local VIA
  *   end N                                         the number of records
  */
 #ifndef V6EXT_LEASE_H
@@ -40,7 +44,9 @@ struct lease {
 	size_t duid_len;                /* 0: a declined address */
 	uint8_t duid[DHCP6_DUID_MAX];
 	uint32_t iaid;
-	struct in6_addr addr;
+	struct in6_addr addr;           /* an address, or a delegated prefix's */
+	uint8_t plen;                   /* 0: an address; else a delegated addr/plen */
+	struct in6_addr via;            /* a delegated prefix's router (link-local) */
 	uint64_t expires;               /* unix seconds */
 	char name[64];                  /* the host's name (names.h), "" for none */
 };
@@ -53,9 +59,16 @@ struct leases {
 void leases_init(struct leases *l);
 void leases_free(struct leases *l);
 
+/* An address binding (IA_NA) of (site, duid, iaid); delegated prefixes
+ * are not addresses and never match. */
 struct lease *lease_find(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len,
     uint32_t iaid);
 struct lease *lease_by_addr(const struct leases *l, const struct in6_addr *addr);
+/* The delegated prefix of (site, duid, iaid) (IA_PD: its IAIDs are apart
+ * from IA_NA's, RFC 8415 21.21), and the delegation of a prefix. */
+struct lease *lease_find_pd(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len,
+    uint32_t iaid);
+struct lease *lease_by_prefix(const struct leases *l, const struct prefix *p);
 size_t lease_count(const struct leases *l, const char *site);
 
 /* Is addr in use by a host on the data path? (The NDP proxy's table.) */
@@ -71,6 +84,10 @@ int lease_pick(const struct leases *l, const uint8_t key[32], const char *site, 
  * the table LEASE_TOTAL_MAX. */
 int lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct in6_addr *addr, uint64_t expires);
+/* Record (or extend) a delegation of p to the router at via. -1 as
+ * lease_commit. */
+int lease_commit_pd(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+    const struct prefix *p, const struct in6_addr *via, uint64_t expires);
 /* Take addr out of the pool until `until` (a Decline, RFC 8415 18.3.8): any
  * binding of it goes. */
 int lease_decline(struct leases *l, const char *site, const struct in6_addr *addr, uint64_t until);

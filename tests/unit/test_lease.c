@@ -220,6 +220,8 @@ assert_leases_equal(const struct leases *x, const struct leases *y)
 		assert_memory_equal(a->duid, b->duid, a->duid_len);
 		assert_int_equal(a->iaid, b->iaid);
 		assert_memory_equal(&a->addr, &b->addr, 16);
+		assert_int_equal(a->plen, b->plen);
+		assert_memory_equal(&a->via, &b->via, 16);
 		assert_true(a->expires == b->expires);
 	}
 }
@@ -704,6 +706,39 @@ test_build_parse_round_trip(void **state)
 	assert_string_equal(b.v[1].name, a.v[1].name);
 	free(text);
 
+	/* a delegated prefix: its own record, apart from the client's
+	 * address binding of the same IAID */
+	{
+		struct prefix pd = { .len = 60 };
+		struct in6_addr via;
+
+		inet_pton(AF_INET6, "2001:db8:48:210::", &pd.addr);
+		inet_pton(AF_INET6, "fe80::5054:ff:fe00:1", &via);
+		assert_int_equal(lease_commit_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, a.v[0].iaid,
+		    &pd, &via, 1700000000), 0);
+		assert_int_equal(a.n, 7);
+		assert_true(lease_find(&a, "home1", a.v[0].duid, a.v[0].duid_len, a.v[0].iaid) == &a.v[0]);
+		assert_true(lease_find_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, a.v[0].iaid) == &a.v[6]);
+		assert_true(lease_by_prefix(&a, &pd) == &a.v[6]);
+		assert_null(lease_by_addr(&a, &pd.addr));
+		/* names are for hosts: the prefix keeps none */
+		assert_string_equal(a.v[6].name, "");
+		assert_int_equal(leases_build(&a, &text, &len), 0);
+		assert_has(text, "\nprefix home1 000100012b3c4d5e525400120001 1 2001:db8:48:210::/60"
+		    " fe80::5054:ff:fe00:1 1700000000\n");
+		assert_int_equal(parse_len(text, len, &b, err, sizeof(err)), 0);
+		assert_leases_equal(&a, &b);
+		free(text);
+		/* renewed: the same entry, a later expiry */
+		assert_int_equal(lease_commit_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, a.v[0].iaid,
+		    &pd, &via, 1800000000), 0);
+		assert_int_equal(a.n, 7);
+		assert_true(a.v[6].expires == 1800000000);
+		/* longer than /64 is no delegation */
+		pd.len = 65;
+		assert_int_equal(lease_commit_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, 9, &pd, &via, 1), -1);
+	}
+
 	/* parsing replaces what the table held before */
 	parse_ok(HDR "lease other " DUID_HEX " 9 " ADDR_2 " 5\nend 1\n", &b);
 	assert_int_equal(b.n, 1);
@@ -858,6 +893,19 @@ test_parse_rejects(void **state)
 		{ HDR "declined home1 " DUID_HEX " 1 " ADDR_2 " 100\nend 1\n", "bad record" },
 		{ HDR "end\n", "line 2: bad record" },
 		{ HDR "bogus home1 " ADDR_2 " 100\nend 1\n", "bad record" },
+		/* 43a-43h: delegated prefixes: a via that is not link-local, a
+		 * length over 64 or missing, host bits, a prefix twice, one
+		 * client's IA_PD twice, seven words needed */
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/60 2001:db8::1 100\nend 1\n", "bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/65 fe80::1 100\nend 1\n", "bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10:: fe80::1 100\nend 1\n", "bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:11::/60 fe80::1 100\nend 1\n", "bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/60 fe80::1 100\n"
+		    "prefix home1 000300 2 2001:db8:48:10::/60 fe80::2 100\nend 2\n", "line 3: bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/60 fe80::1 100\n"
+		    "prefix home1 " DUID_HEX " 1 2001:db8:48:20::/60 fe80::1 100\nend 2\n", "line 3: bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/60 100\nend 1\n", "bad record" },
+		{ HDR "prefix home1 " DUID_HEX " 1 2001:db8:48:10::/60 fe80::1 100 x\nend 1\n", "bad record" },
 		/* 44-46: text after the end line */
 		{ HDR "end 0\n" L1, "line 3: text after the end line" },
 		{ HDR "end 0\nend 0\n", "text after the end line" },

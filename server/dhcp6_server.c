@@ -100,6 +100,61 @@ dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct d
 			dhcp6_ia_address(srv, out, &ia->addrs[i].addr, 0, 0);
 }
 
+/* The prefix of (duid, iaid): its delegation, or the lowest free block of
+ * pd_len in the site but block 0 (the link's /64 is there). -1: none. */
+static int
+dhcp6_server_pd_pick(const struct dhcp6_server *srv, const struct leases *l, const struct dhcp6_msg *req,
+    uint32_t iaid, struct prefix *out)
+{
+	const struct lease *e = lease_find_pd(l, srv->site, req->client_id, req->client_id_len, iaid);
+	uint64_t count = prefix_sub_count(srv->sub.len, srv->pd_len);
+
+	if (e != NULL && e->plen == srv->pd_len) {
+		out->addr = e->addr;
+		out->len = e->plen;
+		if (prefix_contains(&srv->sub, &out->addr))
+			return 0;
+	}
+	/* at most one block per binding is taken: the walk is short */
+	for (uint64_t b = 1; b < count; b++) {
+		if (prefix_sub_get(&srv->sub, srv->pd_len, b, out) != 0)
+			return -1;
+		if (lease_by_prefix(l, out) == NULL)
+			return 0;
+	}
+	return -1;
+}
+
+/* One IA_PD: the client's delegated prefix, and every other prefix it
+ * listed back with lifetimes 0 (RFC 8415 18.3.4, 18.3.5). */
+static void
+dhcp6_server_ia_pd(const struct dhcp6_server *srv, const struct leases *l, const struct dhcp6_msg *req,
+    const struct dhcp6_ia *ia, bool commit, struct dhcp6_ia *out)
+{
+	struct prefix p;
+
+	memset(out, 0, sizeof(*out));
+	out->iaid = ia->iaid;
+	if (srv->pd_len == 0 || srv->from == NULL || dhcp6_server_pd_pick(srv, l, req, ia->iaid, &p) != 0 ||
+	    (commit && lease_find_pd(l, srv->site, req->client_id, req->client_id_len, ia->iaid) == NULL &&
+	    lease_count(l, srv->site) >= LEASE_SITE_MAX)) {
+		out->has_status = true;
+		out->status = DHCP6_NO_PREFIX_AVAIL;
+		return;
+	}
+	dhcp6_ia_address(srv, out, &p.addr, srv->preferred, srv->valid);
+	out->addrs[0].plen = p.len;
+	for (size_t i = 0; i < ia->n_addrs && out->n_addrs < DHCP6_ADDR_MAX; i++) {
+		const struct dhcp6_addr *a = &ia->addrs[i];
+
+		/* a hint (RFC 8415 18.2.1: the prefix ::) is no prefix held */
+		if (IN6_IS_ADDR_UNSPECIFIED(&a->addr) || (a->plen == p.len && memcmp(&a->addr, &p.addr, 16) == 0))
+			continue;
+		dhcp6_ia_address(srv, out, &a->addr, 0, 0);
+		out->addrs[out->n_addrs - 1].plen = a->plen;
+	}
+}
+
 /* Release and Decline: each address the client holds in each IA. */
 static void
 dhcp6_server_let_go(const struct dhcp6_server *srv, struct leases *l, const struct dhcp6_msg *req,
@@ -118,6 +173,19 @@ dhcp6_server_let_go(const struct dhcp6_server *srv, struct leases *l, const stru
 				lease_remove(l, e);
 			*changed = true;
 			break;
+		}
+	}
+	/* RFC 8415 18.3.7: a released prefix is routed no more */
+	for (size_t i = 0; req->type == DHCP6_RELEASE && i < req->n_ia_pd; i++) {
+		const struct dhcp6_ia *ia = &req->ia_pd[i];
+		struct lease *e = lease_find_pd(l, srv->site, req->client_id, req->client_id_len, ia->iaid);
+
+		for (size_t j = 0; e != NULL && j < ia->n_addrs; j++) {
+			if (e->plen == ia->addrs[j].plen && memcmp(&e->addr, &ia->addrs[j].addr, 16) == 0) {
+				lease_remove(l, e);
+				*changed = true;
+				break;
+			}
 		}
 	}
 }
@@ -190,11 +258,8 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 			reply->ia_ta[i].status = DHCP6_NO_ADDRS_AVAIL;
 		}
 		reply->n_ia_ta = req->n_ia_ta;
-		for (size_t i = 0; i < req->n_ia_pd; i++) {
-			reply->ia_pd[i].iaid = req->ia_pd[i].iaid;
-			reply->ia_pd[i].has_status = true;
-			reply->ia_pd[i].status = DHCP6_NO_PREFIX_AVAIL;
-		}
+		for (size_t i = 0; i < req->n_ia_pd; i++)
+			dhcp6_server_ia_pd(srv, l, req, &req->ia_pd[i], commit, &reply->ia_pd[i]);
 		reply->n_ia_pd = req->n_ia_pd;
 		if (srv->names != NULL) {
 			*named = names_choose(srv->names, l, req, host);
@@ -212,6 +277,18 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 			if (lease_commit(l, srv->site, req->client_id, req->client_id_len, ia->iaid,
 			    &ia->addrs[0].addr, now + srv->valid) == 0)
 				*changed = bound = true;
+		}
+		for (size_t i = 0; commit && i < reply->n_ia_pd; i++) {
+			const struct dhcp6_ia *ia = &reply->ia_pd[i];
+			struct prefix p;
+
+			if (ia->n_addrs == 0 || ia->addrs[0].valid == 0)
+				continue;
+			p.addr = ia->addrs[0].addr;
+			p.len = ia->addrs[0].plen;
+			if (lease_commit_pd(l, srv->site, req->client_id, req->client_id_len, ia->iaid, &p,
+			    srv->from, now + srv->valid) == 0)
+				*changed = true;
 		}
 		/* the name goes with every binding of the client: it names the
 		 * host, not one address. A message without the option (a Renew

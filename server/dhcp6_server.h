@@ -10,8 +10,12 @@
  *                       taken out of the pool
  *   Confirm          -> Reply Success or NotOnLink
  *   Information-req  -> Reply with DNS servers and search list
- * IA_TA is answered NoAddrsAvail and IA_PD NoPrefixAvail (we delegate
- * nothing): a client that asks hears so instead of waiting. */
+ * IA_TA is answered NoAddrsAvail. IA_PD (RFC 8415 6.3) gets a /pd_len of
+ * the site when the site delegates (prefix-delegation): the client's own
+ * binding, or the lowest free block of that length but the first, which
+ * holds the link's /64; routed to the router's link-local address (the
+ * message's source) by the caller. Otherwise NoPrefixAvail: a router that
+ * asks hears so instead of waiting. */
 #ifndef V6EXT_DHCP6_SERVER_H
 #define V6EXT_DHCP6_SERVER_H
 
@@ -40,6 +44,8 @@ struct dhcp6_server {
 	lease_in_use_fn in_use;         /* addresses seen on the data path */
 	void *in_use_ctx;
 	const struct names_site *names; /* host names (names.h), or NULL */
+	uint8_t pd_len;                 /* prefixes delegated: 0 none, else sub.len+1..64 */
+	const struct in6_addr *from;    /* the client's link-local address */
 };
 
 /* The server's DUID: DUID-UUID (RFC 6355), derived from its public key, so

@@ -12,7 +12,8 @@
  * Confirm says Success or NotOnLink; that Information-request gets the
  * options and no IA, and one that carries an IA is not answered (RFC 8415
  * 16.12); that IA_TA and IA_PD are told NoAddrsAvail and
- * NoPrefixAvail; that every message a server must not answer is dropped
+ * NoPrefixAvail where nothing is delegated, and that a site that delegates
+ * gives routers its /60s (test_prefix_delegation); that every message a server must not answer is dropped
  * for its own reason with the leases untouched; and that the server DUID
  * is an 18-byte DUID-UUID fixed by the key. Every request goes through
  * dhcp6_build and dhcp6_parse first, every reply after, so what is tested
@@ -758,6 +759,118 @@ test_ia_ta_pd(void **state)
 	assert_int_equal(f->l.n, 0);
 }
 
+/* Prefix delegation (RFC 8415 6.3) from a routed /56 site, /60s: a
+ * router's Solicit is offered block 1 (block 0 holds the link's /64), its
+ * Request binds it routed to its link-local address, a second router gets
+ * block 2, a Renew keeps the prefix, a Release frees it, and without a
+ * source address or with delegation off the answer is NoPrefixAvail. */
+static void
+test_prefix_delegation(void **state)
+{
+	struct fx *f = *state;
+	struct in6_addr r1 = addr_ok("fe80::5054:ff:fe00:1"), r2 = addr_ok("fe80::5054:ff:fe00:2");
+	struct dhcp6_msg req, reply;
+	const struct lease *e;
+	const char *why;
+	bool changed;
+
+	assert_int_equal(prefix_parse("2001:db8:48:200::/56", &f->srv.sub, &why), 0);
+	f->srv.pd_len = 60;
+	f->srv.from = &r1;
+	/* a hint for a /48 (RFC 8415 18.2.1) is heard, and the /60 given */
+	client_msg(&req, DHCP6_SOLICIT, 1);
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 6;
+	req.ia_pd[0].n_addrs = 1;
+	req.ia_pd[0].addrs[0].plen = 48;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(reply.type, DHCP6_ADVERTISE);
+	assert_false(changed);
+	assert_int_equal(reply.n_ia_pd, 1);
+	assert_false(reply.ia_pd[0].has_status);
+	assert_int_equal(reply.ia_pd[0].n_addrs, 1);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
+	assert_int_equal(reply.ia_pd[0].addrs[0].plen, 60);
+	assert_int_equal(reply.ia_pd[0].addrs[0].valid, 86400);
+	assert_int_equal(reply.ia_pd[0].t1, 21600);
+	assert_int_equal(f->l.n, 0);
+
+	/* the Request binds it, routed to the router that asked */
+	client_msg(&req, DHCP6_REQUEST, 1);
+	with_server_id(&req, f);
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 6;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_true(changed);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
+	e = lease_find_pd(&f->l, SITE, req.client_id, req.client_id_len, 6);
+	assert_non_null(e);
+	assert_int_equal(e->plen, 60);
+	assert_memory_equal(&e->via, &r1, 16);
+	assert_true(e->expires == NOW + 86400);
+	/* the same IAID in an IA_NA is another binding */
+	assert_null(lease_find(&f->l, SITE, req.client_id, req.client_id_len, 6));
+
+	/* a second router: the next block */
+	f->srv.from = &r2;
+	client_msg(&req, DHCP6_SOLICIT, 2);
+	req.rapid_commit = true;
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 1;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(reply.type, DHCP6_REPLY);
+	assert_true(changed);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:220::");
+
+	/* the first renews from its prefix: the same, extended; a prefix it
+	 * lists that is not its own comes back with lifetimes 0 */
+	f->srv.from = &r1;
+	client_msg(&req, DHCP6_RENEW, 1);
+	with_server_id(&req, f);
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 6;
+	req.ia_pd[0].n_addrs = 2;
+	req.ia_pd[0].addrs[0].addr = addr_ok("2001:db8:48:210::");
+	req.ia_pd[0].addrs[0].plen = 60;
+	req.ia_pd[0].addrs[1].addr = addr_ok("2001:db8:48:2f0::");
+	req.ia_pd[0].addrs[1].plen = 60;
+	answer_ok(f, &req, NOW + 100, &reply, &changed);
+	assert_int_equal(reply.ia_pd[0].n_addrs, 2);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
+	assert_int_equal(reply.ia_pd[0].addrs[0].valid, 86400);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[1].addr), "2001:db8:48:2f0::");
+	assert_int_equal(reply.ia_pd[0].addrs[1].valid, 0);
+	e = lease_find_pd(&f->l, SITE, req.client_id, req.client_id_len, 6);
+	assert_true(e != NULL && e->expires == NOW + 100 + 86400);
+
+	/* Release: gone, and its block is free again */
+	client_msg(&req, DHCP6_RELEASE, 1);
+	with_server_id(&req, f);
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 6;
+	req.ia_pd[0].n_addrs = 1;
+	req.ia_pd[0].addrs[0].addr = addr_ok("2001:db8:48:210::");
+	req.ia_pd[0].addrs[0].plen = 60;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_true(changed);
+	assert_null(lease_find_pd(&f->l, SITE, req.client_id, req.client_id_len, 6));
+	client_msg(&req, DHCP6_SOLICIT, 3);
+	req.n_ia_pd = 1;
+	req.ia_pd[0].iaid = 1;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
+
+	/* no source to route to, or no delegation: NoPrefixAvail */
+	f->srv.from = NULL;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_true(reply.ia_pd[0].has_status);
+	assert_int_equal(reply.ia_pd[0].status, DHCP6_NO_PREFIX_AVAIL);
+	f->srv.from = &r1;
+	f->srv.pd_len = 0;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(reply.ia_pd[0].status, DHCP6_NO_PREFIX_AVAIL);
+}
+
 static void
 test_no_addrs_avail(void **state)
 {
@@ -1068,6 +1181,7 @@ main(void)
 		FX(test_confirm),
 		FX(test_information_request),
 		FX(test_ia_ta_pd),
+		FX(test_prefix_delegation),
 		FX(test_no_addrs_avail),
 		FX(test_renumbered),
 		FX(test_drops),

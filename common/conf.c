@@ -157,6 +157,7 @@ conf_section_close(struct conf_ctx *ctx)
 		peer->has_psk = ctx->seen[CONF_PEER_PSK] != 0;
 		ctx->plines[i].sub_prefix = ctx->seen[CONF_PEER_SUB_PREFIX];
 		ctx->plines[i].tap = ctx->seen[CONF_PEER_TAP];
+		ctx->plines[i].pd = ctx->seen[CONF_PEER_PD];
 		if (ctx->seen[CONF_PEER_TAP] == 0) {
 			char tap[sizeof(CONF_TAP_PREFIX) + CONF_NAME_MAX];
 

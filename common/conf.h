@@ -111,6 +111,7 @@ struct conf_peer {
 	uint64_t sub_index;                 /* CONF_SUB_INDEX */
 	struct prefix sub_prefix;           /* CONF_SUB_PREFIX */
 	char tap[IFNAMSIZ];                 /* default "v6x-<name>" */
+	uint8_t pd_len;                     /* prefix-delegation: 0 none, else the length */
 	int line;                           /* line of the [peer NAME] header */
 };
 

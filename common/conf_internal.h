@@ -74,6 +74,7 @@ struct conf_peer_lines {
 	int public_key;
 	int sub_prefix;
 	int tap;
+	int pd;                         /* prefix-delegation */
 };
 
 struct conf_ctx {
@@ -135,6 +136,7 @@ enum {
 	CONF_PEER_MAP,
 	CONF_PEER_HOST,
 	CONF_PEER_HOST_DUID,
+	CONF_PEER_PD,
 };
 
 enum {

@@ -77,6 +77,8 @@ const struct conf_key conf_peer_keys[] = {
 	[CONF_PEER_MAP] = { "ipv4-map", conf_set_map, .repeatable = true },
 	[CONF_PEER_HOST] = { "host", conf_set_host, .repeatable = true },
 	[CONF_PEER_HOST_DUID] = { "host-duid", conf_set_host_duid, .repeatable = true },
+	[CONF_PEER_PD] = { "prefix-delegation", conf_set_u8, CONF_FIELD(struct conf_peer, pd_len),
+	    .min = PREFIX_SUB_MIN, .max = 128 },
 };
 
 const size_t conf_peer_n_keys = sizeof(conf_peer_keys) / sizeof(conf_peer_keys[0]);
@@ -498,6 +500,29 @@ conf_server_routed(const struct conf_server *srv)
 	return conf_server_base_len(srv) != PREFIX_BASE_LEN;
 }
 
+/* prefix-delegation = LEN: a /LEN of the site for a home router (DHCPv6-PD),
+ * so the site must be shorter; and no longer than /64: a router numbers a
+ * LAN with a /64 from it, and OpenWrt's odhcp6c takes nothing longer. */
+static int
+conf_check_pd(struct conf_ctx *ctx, const struct conf_peer *peer, int line)
+{
+	const struct conf_server *srv = ctx->srv;
+
+	if (peer->pd_len > PREFIX_BASE_LEN) {
+		conf_error_at(ctx, line, "peer %s: prefix-delegation /%u is longer than /64: a home router"
+		    " numbers its LANs with /64s from it (OpenWrt cannot use a longer one)", peer->name,
+		    peer->pd_len);
+		return -1;
+	}
+	if (peer->pd_len <= srv->sub_prefix_len) {
+		conf_error_at(ctx, line, "peer %s: prefix-delegation /%u needs sites shorter than /%u, and they"
+		    " are /%u (a routed prefix, sub-prefix-length below %u)", peer->name, peer->pd_len,
+		    peer->pd_len, srv->sub_prefix_len, peer->pd_len);
+		return -1;
+	}
+	return 0;
+}
+
 /* Sub-prefixes against sub-prefix-length, prefix and each other. Needs
  * the whole file: [server] may follow the peers. */
 static void
@@ -514,6 +539,8 @@ conf_check_subs(struct conf_ctx *ctx, struct conf_sort *v)
 		const struct conf_peer *peer = &srv->peers[i];
 		int line = ctx->plines[i].sub_prefix;
 
+		if (peer->pd_len != 0 && conf_check_pd(ctx, peer, ctx->plines[i].pd) != 0)
+			continue;
 		switch (peer->sub_kind) {
 		case CONF_SUB_AUTO:
 			continue;

@@ -246,18 +246,20 @@ nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max, siz
 	return 0;
 }
 
-/* dst (alen bytes of family)/plen to ifindex in the main table. */
+/* dst (alen bytes of family)/plen to ifindex in the main table, via gw
+ * (NULL: on the link); added or replaced, or deleted (!add). */
 static int
-nl_route_replace(struct nl_sock *sk, int family, int ifindex, const void *dst, unsigned alen,
-    unsigned plen, char *err, size_t errlen)
+nl_route_change(struct nl_sock *sk, int family, int ifindex, const void *dst, unsigned alen,
+    unsigned plen, const void *gw, bool add, char *err, size_t errlen)
 {
 	struct rtnl_route *r = NULL;
 	struct rtnl_nexthop *nh = NULL;
-	struct nl_addr *d = NULL;
+	struct nl_addr *d = NULL, *g = NULL;
 	int rc = -NLE_NOMEM;
 
 	if ((r = rtnl_route_alloc()) == NULL || (nh = rtnl_route_nh_alloc()) == NULL ||
-	    (d = nl_addr_build(family, dst, alen)) == NULL)
+	    (d = nl_addr_build(family, dst, alen)) == NULL ||
+	    (gw != NULL && (g = nl_addr_build(family, gw, alen)) == NULL))
 		goto out;
 	nl_addr_set_prefixlen(d, (int)plen);
 	rtnl_route_set_family(r, (uint8_t)family);
@@ -267,15 +269,20 @@ nl_route_replace(struct nl_sock *sk, int family, int ifindex, const void *dst, u
 	if ((rc = rtnl_route_set_dst(r, d)) < 0)
 		goto out;
 	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (g != NULL)
+		rtnl_route_nh_set_gateway(nh, g);
 	rtnl_route_add_nexthop(r, nh);
 	nh = NULL;              /* the route owns it now */
-	rc = rtnl_route_add(sk, r, NLM_F_REPLACE);
+	rc = add ? rtnl_route_add(sk, r, NLM_F_REPLACE) : rtnl_route_delete(sk, r, 0);
+	if (!add && rc == -NLE_OBJ_NOTFOUND)
+		rc = 0;
 out:
 	if (rc < 0)
 		snprintf(err, errlen, "route: %s", nl_geterror(rc));
 	if (nh != NULL)
 		rtnl_route_nh_free(nh);
 	nl_addr_put(d);
+	nl_addr_put(g);
 	rtnl_route_put(r);
 	return rc < 0 ? -1 : 0;
 }
@@ -284,14 +291,21 @@ int
 nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
     char *err, size_t errlen)
 {
-	return nl_route_replace(sk, AF_INET6, ifindex, dst, 16, plen, err, errlen);
+	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, NULL, true, err, errlen);
 }
 
 int
 nl_route4_replace(struct nl_sock *sk, int ifindex, const struct in_addr *dst, unsigned plen,
     char *err, size_t errlen)
 {
-	return nl_route_replace(sk, AF_INET, ifindex, dst, 4, plen, err, errlen);
+	return nl_route_change(sk, AF_INET, ifindex, dst, 4, plen, NULL, true, err, errlen);
+}
+
+int
+nl_route6_via(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    const struct in6_addr *gw, bool add, char *err, size_t errlen)
+{
+	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, gw, add, err, errlen);
 }
 
 int

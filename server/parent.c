@@ -3,6 +3,7 @@
  * the engine's socket and a signalfd. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -447,6 +448,36 @@ parent_nat64_rules(struct parent *p, const struct privmsg *req, struct privmsg *
 	parent_reply(p, req, r, -1);
 }
 
+/* A prefix delegated to a home router (DHCPv6-PD), routed via the router's
+ * link-local address on the site's tap, or no more. The tap goes with the
+ * engine, and its routes with it: a new engine installs them again. */
+static void
+parent_route(struct parent *p, const struct privmsg *req, struct privmsg *r)
+{
+	struct privmsg_policy pol = { .conf = &p->conf, .prefix = p->prefix };
+	char pb[PREFIX_STRLEN], vb[INET6_ADDRSTRLEN];
+	const char *why;
+	int ifindex;
+
+	if (privmsg_route_allowed(&pol, req, &why) != 0) {
+		parent_refuse(p, req, r, EPERM, why);
+		return;
+	}
+	if ((ifindex = nl_link_index(p->nl, req->tap)) == 0) {
+		parent_refuse(p, req, r, ENODEV, "no such tap");
+		return;
+	}
+	if (nl_route6_via(p->nl, ifindex, &req->route.addr, req->route.len, &req->via, req->add, r->text,
+	    sizeof(r->text)) != 0)
+		r->err = EIO;
+	prefix_format(&req->route, pb, sizeof(pb));
+	inet_ntop(AF_INET6, &req->via, vb, sizeof(vb));
+	if (r->err == 0)
+		log_info("peer %s: delegated prefix %s %s %s on %s", req->peer, pb,
+		    req->add ? "routed via" : "no longer routed via", vb, req->tap);
+	parent_reply(p, req, r, -1);
+}
+
 static void
 parent_request(struct parent *p, const struct privmsg *req, int fd)
 {
@@ -466,6 +497,7 @@ parent_request(struct parent *p, const struct privmsg *req, int fd)
 	case PRIV_USED:         parent_used_reply(p, req, &r); break;
 	case PRIV_CONF_READ:    parent_conf_read(p, req, &r); break;
 	case PRIV_NAT64_RULES:  parent_nat64_rules(p, req, &r); break;
+	case PRIV_ROUTE:        parent_route(p, req, &r); break;
 	default:                break;
 	}
 }

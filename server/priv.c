@@ -235,6 +235,35 @@ priv_conf_read(struct priv *p, char *err, size_t errlen)
 }
 
 int
+priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
+    const struct in6_addr *via, bool add, char *err, size_t errlen)
+{
+	struct privmsg req;
+	static struct privmsg reply;
+	int fd;
+
+	memset(&req, 0, offsetof(struct privmsg, addrs));
+	req.type = PRIV_ROUTE;
+	snprintf(req.peer, sizeof(req.peer), "%s", peer);
+	snprintf(req.tap, sizeof(req.tap), "%s", tap);
+	req.index = index;
+	req.route = *prefix;
+	req.via = *via;
+	req.add = add;
+	if (priv_call(p, &req, -1, &reply, &fd) != 0) {
+		snprintf(err, errlen, "parent: %s", strerror(errno));
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (reply.err != 0) {
+		snprintf(err, errlen, "%s", reply.text[0] ? reply.text : strerror(reply.err));
+		return -1;
+	}
+	return 0;
+}
+
+int
 priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *err, size_t errlen)
 {
 	/* static: the forwards make these two the largest messages */

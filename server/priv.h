@@ -49,6 +49,10 @@ int priv_site_open(struct priv *p, const char *peer, const char *tap, uint64_t i
 int priv_state_open(struct priv *p, enum privmsg_file file, char *err, size_t errlen);
 int priv_used(struct priv *p, struct in6_addr *out, size_t max, size_t *n, char *err, size_t errlen);
 int priv_conf_read(struct priv *p, char *err, size_t errlen);
+/* prefix routed via a home router's link-local address on the site's tap
+ * (add), or no more. */
+int priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
+    const struct in6_addr *via, bool add, char *err, size_t errlen);
 /* The translator's table made anew with these DNATs (nftrules.h). */
 int priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *err, size_t errlen);
 

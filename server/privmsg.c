@@ -33,6 +33,7 @@ privmsg_type_name(enum privmsg_type t)
 		[PRIV_STOP] = "stop",
 		[PRIV_RELOAD] = "reload",
 		[PRIV_NAT64_RULES] = "nat64-rules",
+		[PRIV_ROUTE] = "route",
 	};
 
 	return t > 0 && t < PRIV_TYPE_MAX ? names[t] : "unknown";
@@ -144,6 +145,16 @@ privmsg_build(const struct privmsg *m, uint8_t *out, size_t cap)
 		case PRIV_STATE_OPEN:
 		case PRIV_STATE_WRITE:
 			privmsg_put(&o, &file, 1);
+			break;
+		case PRIV_ROUTE:
+			privmsg_put_str(&o, m->peer, sizeof(m->peer));
+			privmsg_put_str(&o, m->tap, sizeof(m->tap));
+			privmsg_put(&o, &m->index, sizeof(m->index));
+			privmsg_put(&o, &m->route.addr, 16);
+			privmsg_put(&o, &m->route.len, 1);
+			privmsg_put(&o, &m->via, 16);
+			b = m->add;
+			privmsg_put(&o, &b, 1);
 			break;
 		case PRIV_NAT64_RULES:
 			if (m->n_dnat > PRIV_DNAT_MAX)
@@ -289,6 +300,19 @@ privmsg_parse(const uint8_t *buf, size_t len, struct privmsg *m, const char **wh
 				in.why = "unknown state file";
 			m->file = (enum privmsg_file)b;
 			break;
+		case PRIV_ROUTE:
+			if (privmsg_get_str(&in, m->peer, sizeof(m->peer)) &&
+			    privmsg_get_str(&in, m->tap, sizeof(m->tap)) &&
+			    privmsg_get(&in, &m->index, sizeof(m->index)) &&
+			    privmsg_get(&in, &m->route.addr, 16) && privmsg_get(&in, &m->route.len, 1) &&
+			    privmsg_get(&in, &m->via, 16) && privmsg_get(&in, &b, 1)) {
+				if (b > 1)
+					in.why = "not a boolean";
+				else if (m->route.len > 128)
+					in.why = "prefix length over 128";
+				m->add = b;
+			}
+			break;
 		case PRIV_NAT64_RULES:
 			n = 0;
 			if (privmsg_get(&in, &n, sizeof(n)) && n > PRIV_DNAT_MAX)
@@ -321,6 +345,34 @@ privmsg_parse(const uint8_t *buf, size_t len, struct privmsg *m, const char **wh
 }
 
 /* ---- policy */
+
+int
+privmsg_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why)
+{
+	const struct conf_peer *cp = conf_server_find_peer(p->conf, m->peer);
+	struct prefix site, link, r = m->route;
+
+	if (cp == NULL || strcmp(cp->tap, m->tap) != 0 || cp->pd_len == 0) {
+		*why = "not a configured peer's tap, or the peer delegates no prefixes";
+		return -1;
+	}
+	if (m->index == 0 || prefix_sub_get(&p->prefix, p->conf->sub_prefix_len, m->index, &site) != 0) {
+		*why = "sub-prefix index outside the prefix";
+		return -1;
+	}
+	prefix_mask(&r);
+	prefix_link(&site, &link);
+	if (r.len != cp->pd_len || memcmp(&r.addr, &m->route.addr, 16) != 0 ||
+	    !prefix_contains(&site, &r.addr) || prefix_contains(&r, &link.addr)) {
+		*why = "not a delegable prefix of the site (its length, inside it, not its link's /64)";
+		return -1;
+	}
+	if (!IN6_IS_ADDR_LINKLOCAL(&m->via)) {
+		*why = "the router is not a link-local address";
+		return -1;
+	}
+	return 0;
+}
 
 int
 privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why)

@@ -15,6 +15,9 @@
  *   NAT64_RULES forwards         err: the translator's nftables table made
  *               (proto port        anew with these DNATs (nftrules.h)
  *               to to-port)
+ *   ROUTE       peer tap index   err: a prefix delegated to a home router
+ *               prefix via add     routed via its link-local address on
+ *                                  the site's tap, or that route deleted
  *
  *   parent -> engine (no reply)
  *   STOP        flush the state files and exit (SIGTERM, SIGINT)
@@ -52,6 +55,7 @@ enum privmsg_type {
 	PRIV_STOP,
 	PRIV_RELOAD,
 	PRIV_NAT64_RULES,
+	PRIV_ROUTE,
 	PRIV_TYPE_MAX
 };
 
@@ -78,6 +82,9 @@ struct privmsg {
 	uint8_t mac[6];
 	bool offload;                           /* SITE_OPEN: asked, and in the reply: granted */
 	enum privmsg_file file;                 /* STATE_OPEN, STATE_WRITE */
+	struct prefix route;                    /* ROUTE (with peer, tap, index) */
+	struct in6_addr via;
+	bool add;
 	/* replies */
 	int err;                                /* 0 or an errno value */
 	char text[PRIV_TEXT_MAX];               /* why, for the log */
@@ -115,6 +122,11 @@ struct privmsg_policy {
  * inside the /64, not 0, holding none of upstream's own addresses; a
  * locally administered unicast MAC. -1 with why (fixed string). */
 int privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
+/* A ROUTE may route, for a configured peer that delegates prefixes (its
+ * tap, its sub-prefix index as SITE_OPEN would take it), a prefix of its
+ * prefix-delegation length inside its site but outside the site's first
+ * /64 (the link's), via a link-local address. -1 with why. */
+int privmsg_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
 /* NAT64_RULES may DNAT a port at most once, TCP or UDP, to an address the
  * translator lends (inside ipv4-pool, neither its first nor its last) or
  * to an ipv4-map of the configuration. */

@@ -82,6 +82,7 @@ site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t
 	site_mac(e->resp->pub, cp->name, s->link.mac);
 	ndp_link_local(s->link.mac, &s->link.ll);
 	hosts_init(&s->hosts);
+	pdroutes_init(&s->pd);
 	tunnel_peer_init(&s->tp, cp->public_key, psk, slot);
 	tunnel_peer_precompute(&s->tp, e->resp);
 	{
@@ -100,6 +101,9 @@ site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* a new tap has no routes but its sub-prefix: the delegations the
+	 * leases kept are routed again */
+	site_pd_sync(s);
 	return s;
 fail:
 	if (s->ev_tap != NULL)
@@ -140,7 +144,43 @@ site_close(struct site *s, bool withdraw)
 	keyring_put(&s->e->keys, (uint8_t *)s->tp.psk);
 	tunnel_peer_wipe(&s->tp);
 	hosts_free(&s->hosts);
+	pdroutes_free(&s->pd);          /* the tap took its routes with it */
 	free(s);
+}
+
+void
+site_pd_sync(struct site *s)
+{
+	struct pdroutes del, add;
+	char err[PRIV_TEXT_MAX], pb[PREFIX_STRLEN];
+
+	pdroutes_init(&del);
+	pdroutes_init(&add);
+	if (pdroutes_plan(&s->pd, &s->e->leases, s->conf.name, &del, &add) != 0) {
+		log_warnx("peer %s: delegated prefixes: out of memory", s->conf.name);
+		goto out;
+	}
+	for (size_t i = 0; i < del.n; i++) {
+		if (priv_route(&s->e->priv, s->conf.name, s->conf.tap, s->index, &del.v[i].prefix, &del.v[i].via,
+		    false, err, sizeof(err)) == 0) {
+			pdroutes_drop(&s->pd, &del.v[i]);
+		} else {
+			prefix_format(&del.v[i].prefix, pb, sizeof(pb));
+			log_warnx("peer %s: delegated prefix %s: route not deleted: %s", s->conf.name, pb, err);
+		}
+	}
+	for (size_t i = 0; i < add.n; i++) {
+		if (priv_route(&s->e->priv, s->conf.name, s->conf.tap, s->index, &add.v[i].prefix, &add.v[i].via,
+		    true, err, sizeof(err)) != 0) {
+			prefix_format(&add.v[i].prefix, pb, sizeof(pb));
+			log_warnx("peer %s: delegated prefix %s: not routed: %s", s->conf.name, pb, err);
+		} else if (pdroutes_put(&s->pd, &add.v[i]) != 0) {
+			log_warnx("peer %s: delegated prefixes: out of memory", s->conf.name);
+		}
+	}
+out:
+	pdroutes_free(&del);
+	pdroutes_free(&add);
 }
 
 bool
@@ -248,6 +288,7 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 		.domains = c->dns_search, .domains_len = c->dns_search_len,
 		.preferred = c->dhcpv6_preferred, .valid = c->dhcpv6_valid,
 		.key = e->resp->pub, .in_use = site_addr_in_use, .in_use_ctx = s,
+		.pd_len = s->conf.pd_len, .from = &u->src,
 	};
 	struct names_site nsite;
 	struct dhcp6_msg req, reply;
@@ -286,6 +327,8 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 	if (changed) {
 		state_touch(&e->state, PRIV_FILE_LEASES);
 		namesync_site(e, s->conf.name);
+		if (s->conf.pd_len != 0 || s->pd.n != 0)
+			site_pd_sync(s);
 	}
 	/* what is bound is reachable from the internet before the host
 	 * sends a packet: the NDP proxy knows it now */

@@ -17,6 +17,7 @@
 #include "dhcp6.h"
 #include "hosts.h"
 #include "names.h"
+#include "pdroutes.h"
 #include "prefix.h"
 #include "ra.h"
 #include "tunnel.h"
@@ -44,6 +45,7 @@ struct site {
 	unsigned dhcp6_count;
 	uint64_t ndp_window_ms;         /* the NDP proxy's budget for this site (ndproxy.h): */
 	unsigned ndp_asks, ndp_answers; /* NSes into it and answers for it this second */
+	struct pdroutes pd;             /* delegated prefixes routed on its tap */
 };
 
 /* A site for peer cp at sub-prefix index, data slot slot: its PSK read,
@@ -62,6 +64,10 @@ void site_mac(const uint8_t server_pub[32], const char *name, uint8_t mac[6]);
 /* Seal a frame of the engine's own (an RA, a DHCPv6 reply, an NS) and
  * send it to the site; false without a session. */
 bool site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now);
+/* The routes of the site's delegated prefixes made to match its leases
+ * (pdroutes.h), through the parent; a refusal is logged and tried again at
+ * the next change. */
+void site_pd_sync(struct site *s);
 /* Carrier follows the session; an RA goes out when it comes up. */
 void site_set_carrier(struct site *s, bool on);
 /* Once a second: session expiry, carrier, periodic RAs, host expiry. */

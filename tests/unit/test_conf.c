@@ -472,6 +472,12 @@ test_routed(void **state)
 	assert_int_equal(s.peers[1].sub_prefix.len, 64);
 	assert_int_equal(s.peers[2].sub_kind, CONF_SUB_AUTO);
 	conf_server_free(&s);
+	/* prefix delegation: home2's /60s of its /56 */
+	server_fixture("server-pd.conf", &s);
+	assert_int_equal(s.sub_prefix_len, 56);
+	assert_int_equal(s.peers[0].pd_len, 0);
+	assert_int_equal(s.peers[1].pd_len, 60);
+	conf_server_free(&s);
 	/* the on-link default: a /64 from the upstream link, the NDP proxy on */
 	server_fixture("server-minimal.conf", &s);
 	assert_int_equal(conf_server_base_len(&s), 64);

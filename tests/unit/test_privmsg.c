@@ -76,6 +76,21 @@ test_roundtrip_requests(void **state)
 		roundtrip(&m, &o);
 		assert_int_equal(o.file, f);
 	}
+	msg_init(&m, PRIV_ROUTE, false);
+	strcpy(m.peer, "home2");
+	strcpy(m.tap, "v6x-home2");
+	m.index = 2;
+	inet_pton(AF_INET6, "2001:db8:48:210::", &m.route.addr);
+	m.route.len = 60;
+	inet_pton(AF_INET6, "fe80::1", &m.via);
+	m.add = true;
+	roundtrip(&m, &o);
+	assert_string_equal(o.peer, "home2");
+	assert_string_equal(o.tap, "v6x-home2");
+	assert_int_equal(o.index, 2);
+	assert_memory_equal(&o.route, &m.route, sizeof(m.route));
+	assert_memory_equal(&o.via, &m.via, 16);
+	assert_true(o.add);
 	msg_init(&m, PRIV_USED, false);
 	roundtrip(&m, &o);
 	msg_init(&m, PRIV_STOP, false);
@@ -290,6 +305,67 @@ test_policy(void **state)
 	}
 }
 
+/* ROUTE: a routed /48 in /56 sites, home2 delegates /60s: only its own
+ * tap, a /60 inside its site but not the link's first /64, via link-local. */
+static void
+test_route_policy(void **state)
+{
+	static struct conf_peer peers[2];
+	static struct conf_server c;
+	static const struct {
+		const char *peer, *tap;
+		uint64_t index;
+		const char *prefix;
+		uint8_t len;
+		const char *via;
+		bool ok;
+	} rows[] = {
+		/*  1 */ { "home2", "v6x-home2", 2, "2001:db8:48:210::", 60, "fe80::1", true },
+		/*  2 */ { "home2", "v6x-home2", 2, "2001:db8:48:2f0::", 60, "fe80::1", true },
+		/*  3 */ { "home2", "v6x-home2", 2, "2001:db8:48:200::", 60, "fe80::1", false }, /* the link's */
+		/*  4 */ { "home2", "v6x-home2", 2, "2001:db8:48:310::", 60, "fe80::1", false }, /* another site */
+		/*  5 */ { "home2", "v6x-home2", 2, "2001:db8:48:210::", 64, "fe80::1", false }, /* its length */
+		/*  6 */ { "home2", "v6x-home2", 2, "2001:db8:48:211::", 60, "fe80::1", false }, /* host bits */
+		/*  7 */ { "home2", "v6x-home2", 2, "2001:db8:48:210::", 60, "2001:db8::1", false },
+		/*  8 */ { "home2", "v6x-home1", 2, "2001:db8:48:210::", 60, "fe80::1", false }, /* not its tap */
+		/*  9 */ { "home1", "v6x-home1", 1, "2001:db8:48:110::", 60, "fe80::1", false }, /* delegates none */
+		/* 10 */ { "new", "v6x-new", 3, "2001:db8:48:310::", 60, "fe80::1", false },   /* run-time peer */
+		/* 11 */ { "home2", "v6x-home2", 0, "2001:db8:48:10::", 60, "fe80::1", false },  /* index 0 */
+		/* 12 */ { "home2", "v6x-home2", 256, "2001:db8:48:10::", 60, "fe80::1", false },
+	};
+	struct privmsg_policy pol = { .conf = &c };
+	const char *why;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(peers, 0, sizeof(peers));
+	c.sub_prefix_len = 56;
+	strcpy(peers[0].name, "home1");
+	strcpy(peers[0].tap, "v6x-home1");
+	strcpy(peers[1].name, "home2");
+	strcpy(peers[1].tap, "v6x-home2");
+	peers[1].pd_len = 60;
+	c.peers = peers;
+	c.n_peers = 2;
+	inet_pton(AF_INET6, "2001:db8:48::", &pol.prefix.addr);
+	pol.prefix.len = 48;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct privmsg m;
+
+		msg_init(&m, PRIV_ROUTE, false);
+		strcpy(m.peer, rows[i].peer);
+		strcpy(m.tap, rows[i].tap);
+		m.index = rows[i].index;
+		inet_pton(AF_INET6, rows[i].prefix, &m.route.addr);
+		m.route.len = rows[i].len;
+		inet_pton(AF_INET6, rows[i].via, &m.via);
+		m.add = true;
+		why = NULL;
+		if ((privmsg_route_allowed(&pol, &m, &why) == 0) != rows[i].ok)
+			fail_msg("row %zu: %s", i + 1, why ? why : "allowed");
+	}
+}
+
 static void
 test_key_policy(void **state)
 {
@@ -368,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_replies),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_route_policy),
 		cmocka_unit_test(test_key_policy),
 		cmocka_unit_test(test_socket),
 	};

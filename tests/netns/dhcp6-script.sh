@@ -4,7 +4,7 @@
 # add or remove the address it got, and append the event, the address and
 # the DNS servers and search list it received to $DHCP6_LOG. dhclient
 # passes new_ip6_address / new_dhcp6_name_servers, dhcpcd
-# new_dhcp6_ia_na1_ia_addr1 / new_dhcp6_name_servers.
+# new_dhcp6_ia_na1_ia_addr1 / new_dhcp6_name_servers, and a delegated prefix.
 addr=${new_ip6_address:-${new_dhcp6_ia_na1_ia_addr1:-}}
 old=${old_ip6_address:-}
 case "$reason" in
@@ -17,5 +17,7 @@ EXPIRE6|RELEASE6|STOP6)
 	[ -n "$old" ] && ip -6 addr del "$old/128" dev "$interface" 2>/dev/null
 	;;
 esac
-echo "$reason addr=$addr dns=${new_dhcp6_name_servers:-} search=${new_dhcp6_domain_search:-}" >> "$DHCP6_LOG"
+# a delegated prefix (dhcpcd: new_dhcp6_ia_pd1_prefix1 and its _length)
+pd=${new_dhcp6_ia_pd1_prefix1:+$new_dhcp6_ia_pd1_prefix1/${new_dhcp6_ia_pd1_prefix1_length:-}}
+echo "$reason addr=$addr dns=${new_dhcp6_name_servers:-} search=${new_dhcp6_domain_search:-} pd=$pd" >> "$DHCP6_LOG"
 exit 0

@@ -31,6 +31,16 @@ fuzz_check(const struct leases *l)
 			abort();
 		if (e->duid_len != 0 && (e->duid_len < 3 || e->duid_len > DHCP6_DUID_MAX))
 			abort();
+		if (e->plen != 0) {
+			/* a delegated prefix: found as one, never as an address */
+			struct prefix p = { .addr = e->addr, .len = e->plen };
+
+			if (e->plen > 64 || e->duid_len == 0 || !IN6_IS_ADDR_LINKLOCAL(&e->via) ||
+			    lease_by_prefix(l, &p) != e ||
+			    lease_find_pd(l, e->site, e->duid, e->duid_len, e->iaid) != e || e->name[0] != '\0')
+				abort();
+			continue;
+		}
 		if (lease_by_addr(l, &e->addr) != e)
 			abort();
 		if (e->duid_len != 0 && lease_find(l, e->site, e->duid, e->duid_len, e->iaid) != e)
@@ -48,7 +58,8 @@ fuzz_same(const struct leases *x, const struct leases *y)
 
 		if (strcmp(a->site, b->site) != 0 || a->duid_len != b->duid_len ||
 		    memcmp(a->duid, b->duid, a->duid_len) != 0 || a->iaid != b->iaid ||
-		    memcmp(&a->addr, &b->addr, 16) != 0 || a->expires != b->expires)
+		    memcmp(&a->addr, &b->addr, 16) != 0 || a->expires != b->expires || a->plen != b->plen ||
+		    memcmp(&a->via, &b->via, 16) != 0)
 			abort();
 	}
 }

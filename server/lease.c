@@ -30,39 +30,41 @@ leases_free(struct leases *l)
 	memset(l, 0, sizeof(*l));
 }
 
-struct lease *
-lease_find(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid)
+/* The binding of (site, duid, iaid): an address one (pd false) or a
+ * delegated prefix (pd true); IA_NA and IA_PD number their IAIDs apart. */
+static struct lease *
+lease_match(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+    bool pd)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		struct lease *e = &l->v[i];
 
-		if (e->plen == 0 && e->duid_len == duid_len && duid_len != 0 && e->iaid == iaid &&
+		if ((e->plen != 0) == pd && e->duid_len == duid_len && duid_len != 0 && e->iaid == iaid &&
 		    memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
 			return e;
 	}
 	return NULL;
+}
+
+struct lease *
+lease_find(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid)
+{
+	return lease_match(l, site, duid, duid_len, iaid, false);
 }
 
 struct lease *
 lease_by_addr(const struct leases *l, const struct in6_addr *addr)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].plen == 0 && memcmp(&l->v[i].addr, addr, 16) == 0)
-			return &l->v[i];
-	return NULL;
+	/* an address binding is a "prefix" of length 0 in the table */
+	const struct prefix p = { .addr = *addr, .len = 0 };
+
+	return lease_by_prefix(l, &p);
 }
 
 struct lease *
 lease_find_pd(const struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		struct lease *e = &l->v[i];
-
-		if (e->plen != 0 && e->duid_len == duid_len && e->iaid == iaid &&
-		    memcmp(e->duid, duid, duid_len) == 0 && strcmp(e->site, site) == 0)
-			return e;
-	}
-	return NULL;
+	return lease_match(l, site, duid, duid_len, iaid, true);
 }
 
 struct lease *
@@ -155,22 +157,34 @@ lease_add(struct leases *l)
 	return &l->v[l->n++];
 }
 
-int
-lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
-    const struct in6_addr *addr, uint64_t expires)
+/* The binding of (site, duid, iaid) of its kind, made when there is none:
+ * NULL when the DUID is no DUID, or the site or the table is full. */
+static struct lease *
+lease_bind(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid, bool pd)
 {
-	struct lease *e = lease_find(l, site, duid, duid_len, iaid);
+	struct lease *e = lease_match(l, site, duid, duid_len, iaid, pd);
 
 	if (duid_len == 0 || duid_len > DHCP6_DUID_MAX)
-		return -1;
+		return NULL;
 	if (e == NULL) {
 		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
-			return -1;
+			return NULL;
 		snprintf(e->site, sizeof(e->site), "%s", site);
 		memcpy(e->duid, duid, duid_len);
 		e->duid_len = duid_len;
 		e->iaid = iaid;
 	}
+	return e;
+}
+
+int
+lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+    const struct in6_addr *addr, uint64_t expires)
+{
+	struct lease *e = lease_bind(l, site, duid, duid_len, iaid, false);
+
+	if (e == NULL)
+		return -1;
 	e->addr = *addr;
 	e->expires = expires;
 	return 0;
@@ -180,18 +194,10 @@ int
 lease_commit_pd(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct prefix *p, const struct in6_addr *via, uint64_t expires)
 {
-	struct lease *e = lease_find_pd(l, site, duid, duid_len, iaid);
+	struct lease *e;
 
-	if (duid_len == 0 || duid_len > DHCP6_DUID_MAX || p->len == 0 || p->len > 64)
+	if (p->len == 0 || p->len > 64 || (e = lease_bind(l, site, duid, duid_len, iaid, true)) == NULL)
 		return -1;
-	if (e == NULL) {
-		if (lease_count(l, site) >= LEASE_SITE_MAX || (e = lease_add(l)) == NULL)
-			return -1;
-		snprintf(e->site, sizeof(e->site), "%s", site);
-		memcpy(e->duid, duid, duid_len);
-		e->duid_len = duid_len;
-		e->iaid = iaid;
-	}
 	e->addr = p->addr;
 	e->plen = p->len;
 	e->via = *via;

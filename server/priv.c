@@ -234,13 +234,32 @@ priv_conf_read(struct priv *p, char *err, size_t errlen)
 	return priv_call_fd(p, &req, err, errlen);
 }
 
+/* A request whose answer is a yes or a no with the parent's reason: 0, or
+ * -1 with the reason in err. */
+static int
+priv_call_done(struct priv *p, struct privmsg *req, struct privmsg *reply, char *err, size_t errlen)
+{
+	int fd;
+
+	if (priv_call(p, req, -1, reply, &fd) != 0) {
+		snprintf(err, errlen, "parent: %s", strerror(errno));
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (reply->err != 0) {
+		snprintf(err, errlen, "%s", reply->text[0] ? reply->text : strerror(reply->err));
+		return -1;
+	}
+	return 0;
+}
+
 int
 priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
     const struct in6_addr *via, bool add, char *err, size_t errlen)
 {
 	struct privmsg req;
 	static struct privmsg reply;
-	int fd;
 
 	memset(&req, 0, offsetof(struct privmsg, addrs));
 	req.type = PRIV_ROUTE;
@@ -250,17 +269,7 @@ priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, co
 	req.route = *prefix;
 	req.via = *via;
 	req.add = add;
-	if (priv_call(p, &req, -1, &reply, &fd) != 0) {
-		snprintf(err, errlen, "parent: %s", strerror(errno));
-		return -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (reply.err != 0) {
-		snprintf(err, errlen, "%s", reply.text[0] ? reply.text : strerror(reply.err));
-		return -1;
-	}
-	return 0;
+	return priv_call_done(p, &req, &reply, err, errlen);
 }
 
 int
@@ -268,7 +277,6 @@ priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *
 {
 	/* static: the forwards make these two the largest messages */
 	static struct privmsg req, reply;
-	int fd;
 
 	memset(&req, 0, offsetof(struct privmsg, addrs));
 	req.type = PRIV_NAT64_RULES;
@@ -278,15 +286,5 @@ priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *
 	}
 	req.n_dnat = n;
 	memcpy(req.dnat, d, n * sizeof(*d));
-	if (priv_call(p, &req, -1, &reply, &fd) != 0) {
-		snprintf(err, errlen, "parent: %s", strerror(errno));
-		return -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (reply.err != 0) {
-		snprintf(err, errlen, "%s", reply.text[0] ? reply.text : strerror(reply.err));
-		return -1;
-	}
-	return 0;
+	return priv_call_done(p, &req, &reply, err, errlen);
 }

@@ -100,11 +100,23 @@ dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct d
 			dhcp6_ia_address(srv, out, &ia->addrs[i].addr, 0, 0);
 }
 
+/* Whether one of the first n IA_PDs of reply gives p. */
+static bool
+dhcp6_server_pd_given(const struct dhcp6_msg *reply, size_t n, const struct prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reply->ia_pd[i].n_addrs > 0 && reply->ia_pd[i].addrs[0].plen == p->len &&
+		    memcmp(&reply->ia_pd[i].addrs[0].addr, &p->addr, 16) == 0)
+			return true;
+	return false;
+}
+
 /* The prefix of (duid, iaid): its delegation, or the lowest free block of
- * pd_len in the site but block 0 (the link's /64 is there). -1: none. */
+ * pd_len in the site but block 0 (the link's /64 is there), free also of
+ * the IA_PDs answered before it in this reply. -1: none. */
 static int
 dhcp6_server_pd_pick(const struct dhcp6_server *srv, const struct leases *l, const struct dhcp6_msg *req,
-    uint32_t iaid, struct prefix *out)
+    uint32_t iaid, const struct dhcp6_msg *reply, size_t given, struct prefix *out)
 {
 	const struct lease *e = lease_find_pd(l, srv->site, req->client_id, req->client_id_len, iaid);
 	uint64_t count = prefix_sub_count(srv->sub.len, srv->pd_len);
@@ -119,7 +131,7 @@ dhcp6_server_pd_pick(const struct dhcp6_server *srv, const struct leases *l, con
 	for (uint64_t b = 1; b < count; b++) {
 		if (prefix_sub_get(&srv->sub, srv->pd_len, b, out) != 0)
 			return -1;
-		if (lease_by_prefix(l, out) == NULL)
+		if (lease_by_prefix(l, out) == NULL && !dhcp6_server_pd_given(reply, given, out))
 			return 0;
 	}
 	return -1;
@@ -129,13 +141,16 @@ dhcp6_server_pd_pick(const struct dhcp6_server *srv, const struct leases *l, con
  * listed back with lifetimes 0 (RFC 8415 18.3.4, 18.3.5). */
 static void
 dhcp6_server_ia_pd(const struct dhcp6_server *srv, const struct leases *l, const struct dhcp6_msg *req,
-    const struct dhcp6_ia *ia, bool commit, struct dhcp6_ia *out)
+    size_t i, bool commit, struct dhcp6_msg *reply)
 {
+	const struct dhcp6_ia *ia = &req->ia_pd[i];
+	struct dhcp6_ia *out = &reply->ia_pd[i];
 	struct prefix p;
 
 	memset(out, 0, sizeof(*out));
 	out->iaid = ia->iaid;
-	if (srv->pd_len == 0 || srv->from == NULL || dhcp6_server_pd_pick(srv, l, req, ia->iaid, &p) != 0 ||
+	if (srv->pd_len == 0 || srv->from == NULL ||
+	    dhcp6_server_pd_pick(srv, l, req, ia->iaid, reply, i, &p) != 0 ||
 	    (commit && lease_find_pd(l, srv->site, req->client_id, req->client_id_len, ia->iaid) == NULL &&
 	    lease_count(l, srv->site) >= LEASE_SITE_MAX)) {
 		out->has_status = true;
@@ -144,8 +159,8 @@ dhcp6_server_ia_pd(const struct dhcp6_server *srv, const struct leases *l, const
 	}
 	dhcp6_ia_address(srv, out, &p.addr, srv->preferred, srv->valid);
 	out->addrs[0].plen = p.len;
-	for (size_t i = 0; i < ia->n_addrs && out->n_addrs < DHCP6_ADDR_MAX; i++) {
-		const struct dhcp6_addr *a = &ia->addrs[i];
+	for (size_t j = 0; j < ia->n_addrs && out->n_addrs < DHCP6_ADDR_MAX; j++) {
+		const struct dhcp6_addr *a = &ia->addrs[j];
 
 		/* a hint (RFC 8415 18.2.1: the prefix ::) is no prefix held */
 		if (IN6_IS_ADDR_UNSPECIFIED(&a->addr) || (a->plen == p.len && memcmp(&a->addr, &p.addr, 16) == 0))
@@ -259,7 +274,7 @@ dhcp6_server_answer(const struct dhcp6_server *srv, struct leases *l,
 		}
 		reply->n_ia_ta = req->n_ia_ta;
 		for (size_t i = 0; i < req->n_ia_pd; i++)
-			dhcp6_server_ia_pd(srv, l, req, &req->ia_pd[i], commit, &reply->ia_pd[i]);
+			dhcp6_server_ia_pd(srv, l, req, i, commit, reply);
 		reply->n_ia_pd = req->n_ia_pd;
 		if (srv->names != NULL) {
 			*named = names_choose(srv->names, l, req, host);

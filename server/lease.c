@@ -194,9 +194,14 @@ int
 lease_commit_pd(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct prefix *p, const struct in6_addr *via, uint64_t expires)
 {
+	const struct lease *held = lease_by_prefix(l, p);
 	struct lease *e;
 
-	if (p->len == 0 || p->len > 64 || (e = lease_bind(l, site, duid, duid_len, iaid, true)) == NULL)
+	/* one binding per prefix, as leases_parse insists: a file with two
+	 * would not load */
+	if (p->len == 0 || p->len > 64 ||
+	    (held != NULL && held != lease_match(l, site, duid, duid_len, iaid, true)) ||
+	    (e = lease_bind(l, site, duid, duid_len, iaid, true)) == NULL)
 		return -1;
 	e->addr = p->addr;
 	e->plen = p->len;

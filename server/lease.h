@@ -85,7 +85,7 @@ int lease_pick(const struct leases *l, const uint8_t key[32], const char *site, 
 int lease_commit(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct in6_addr *addr, uint64_t expires);
 /* Record (or extend) a delegation of p to the router at via. -1 as
- * lease_commit. */
+ * lease_commit, and when another binding holds p. */
 int lease_commit_pd(struct leases *l, const char *site, const uint8_t *duid, size_t duid_len, uint32_t iaid,
     const struct prefix *p, const struct in6_addr *via, uint64_t expires);
 /* Take addr out of the pool until `until` (a Decline, RFC 8415 18.3.8): any

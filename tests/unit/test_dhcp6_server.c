@@ -860,6 +860,20 @@ test_prefix_delegation(void **state)
 	answer_ok(f, &req, NOW, &reply, &changed);
 	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
 
+	/* one Request with two IA_PDs: two prefixes, both bound (the second
+	 * must not be given the block the first was given in this reply) */
+	client_msg(&req, DHCP6_REQUEST, 4);
+	with_server_id(&req, f);
+	req.n_ia_pd = 2;
+	req.ia_pd[0].iaid = 1;
+	req.ia_pd[1].iaid = 2;
+	answer_ok(f, &req, NOW, &reply, &changed);
+	assert_int_equal(reply.n_ia_pd, 2);
+	assert_string_equal(addr_str(&reply.ia_pd[0].addrs[0].addr), "2001:db8:48:210::");
+	assert_string_equal(addr_str(&reply.ia_pd[1].addrs[0].addr), "2001:db8:48:230::");
+	assert_non_null(lease_find_pd(&f->l, SITE, req.client_id, req.client_id_len, 1));
+	assert_non_null(lease_find_pd(&f->l, SITE, req.client_id, req.client_id_len, 2));
+
 	/* no source to route to, or no delegation: NoPrefixAvail */
 	f->srv.from = NULL;
 	answer_ok(f, &req, NOW, &reply, &changed);

@@ -734,6 +734,9 @@ test_build_parse_round_trip(void **state)
 		    &pd, &via, 1800000000), 0);
 		assert_int_equal(a.n, 7);
 		assert_true(a.v[6].expires == 1800000000);
+		/* a prefix another binding holds is not bound twice */
+		assert_int_equal(lease_commit_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, 9, &pd, &via, 1), -1);
+		assert_int_equal(a.n, 7);
 		/* longer than /64 is no delegation */
 		pd.len = 65;
 		assert_int_equal(lease_commit_pd(&a, "home1", a.v[0].duid, a.v[0].duid_len, 9, &pd, &via, 1), -1);

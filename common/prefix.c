@@ -17,7 +17,7 @@
  *
  * The address is handled as two big-endian 64-bit halves, not a 128-bit
  * integer (armhf has none). The index is at most 56 bits wide (L - B <= 56,
- * so a count fits in 64 bits), and every shift below is of 1..63 bits, never
+ * so a count fits in 64 bits), and every shift below is of 0..63 bits, never
  * the width of the type (C11 6.5.7). */
 #include "config.h"
 

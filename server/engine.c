@@ -216,8 +216,7 @@ engine_tick(evutil_socket_t fd, short what, void *arg)
 			state_touch(&e->state, PRIV_FILE_LEASES);
 			namesync_all(e);
 			for (struct site *s = sitetab_first(&e->sites); s != NULL; s = sitetab_next(&e->sites, s))
-				if (s->pd.n != 0)
-					site_pd_sync(s);
+				site_pd_sync(s);
 		}
 	}
 	/* at most one write per file a second */

@@ -154,6 +154,9 @@ site_pd_sync(struct site *s)
 	struct pdroutes del, add;
 	char err[PRIV_TEXT_MAX], pb[PREFIX_STRLEN];
 
+	/* nothing delegated, nothing routed: no walk over every lease */
+	if (s->conf.pd_len == 0 && s->pd.n == 0)
+		return;
 	pdroutes_init(&del);
 	pdroutes_init(&add);
 	if (pdroutes_plan(&s->pd, &s->e->leases, s->conf.name, &del, &add) != 0) {
@@ -327,8 +330,7 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 	if (changed) {
 		state_touch(&e->state, PRIV_FILE_LEASES);
 		namesync_site(e, s->conf.name);
-		if (s->conf.pd_len != 0 || s->pd.n != 0)
-			site_pd_sync(s);
+		site_pd_sync(s);
 	}
 	/* what is bound is reachable from the internet before the host
 	 * sends a packet: the NDP proxy knows it now */

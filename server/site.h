@@ -66,7 +66,8 @@ void site_mac(const uint8_t server_pub[32], const char *name, uint8_t mac[6]);
 bool site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now);
 /* The routes of the site's delegated prefixes made to match its leases
  * (pdroutes.h), through the parent; a refusal is logged and tried again at
- * the next change. */
+ * the next change. Nothing to do (and no walk over the leases) for a site
+ * that delegates nothing and has nothing routed. */
 void site_pd_sync(struct site *s);
 /* Carrier follows the session; an RA goes out when it comes up. */
 void site_set_carrier(struct site *s, bool on);

@@ -65,6 +65,13 @@
 /* The system user the daemons run as after start-up (the packages make
  * it); user = root keeps uid 0, still without capabilities. */
 #define CONF_DEFAULT_USER      "v6ext"
+#define CONF_DEFAULT_ROUTE_HOLD 5       /* s: a short outage is no failover */
+/* s of silence after which a session counts as dead: a client probes
+ * after 1 s of hearing nothing and the server answers every probe, so a
+ * live path is never silent for long (docs/ROUTING.md) */
+#define CONF_DEFAULT_DEAD_AFTER 5
+#define CONF_DEAD_AFTER_MAX    3600
+#define CONF_ROUTE_HOLD_MAX    3600
 
 enum conf_ndp_mode { CONF_NDP_AUTO, CONF_NDP_STATIC, CONF_NDP_OFF };
 enum conf_ipv4_mode { CONF_IPV4_AUTO, CONF_IPV4_OFF, CONF_IPV4_ADDR };
@@ -127,6 +134,13 @@ struct conf_server {
 	size_t n_dns;
 	uint16_t mtu;                       /* CONF_MTU_MIN..CONF_MTU_MAX */
 	uint16_t busy_poll;                 /* microseconds of polling after traffic, 0 = off */
+	uint32_t route_table;               /* live sites' prefixes in this kernel table; 0 = off */
+	uint16_t route_hold;                /* s a site's route outlives its session */
+	uint16_t dead_after;                /* s of silence: a site's session is down; 0 = until it expires */
+	/* what home hosts see of this gateway (site MACs, DHCPv6 DUID and
+	 * addresses) derives from this key; the server's own without it */
+	uint8_t site_identity[KEY_LEN];
+	bool has_site_identity;
 	enum conf_ndp_mode ndp_proxy;       /* default auto */
 	bool dhcpv6;                        /* on | off, default on */
 	uint8_t dns_search[256];            /* dns-search, DHCPv6 wire form */
@@ -166,6 +180,17 @@ struct conf_server {
 /* Anything publishes names: the publisher process runs. */
 bool conf_dns_publishes(const struct conf_server *c);
 
+/* A gateway the client may connect to. */
+struct conf_gateway {
+	char host[CONF_HOST_MAX + 1];           /* name, v6 or v4 literal (no brackets) */
+	uint16_t port;
+	uint8_t public_key[KEY_LEN];
+};
+
+#define CONF_STANDBY_MAX        3       /* standby-server lines: 4 gateways in all */
+#define CONF_DEFAULT_FAILBACK   30      /* s a better gateway must answer before we go back */
+#define CONF_FAILBACK_MAX       86400
+
 struct conf_client {
 	char path[CONF_PATH_MAX];
 	char private_key_file[CONF_PATH_MAX];   /* required */
@@ -183,6 +208,11 @@ struct conf_client {
 	char user[CONF_USER_MAX + 1];           /* default v6ext; root: keep uid 0 */
 	char control_group[CONF_USER_MAX + 1];  /* may show; empty: root only */
 	gid_t control_gid;                      /* as in conf_server */
+	/* after `server`, in priority order: taken when the better ones are dead */
+	struct conf_gateway standby[CONF_STANDBY_MAX];
+	size_t n_standby;
+	uint16_t dead_after;                    /* s of silence: the gateway is dead; 0 = off */
+	uint16_t failback_after;                /* s a better gateway answers before we go back */
 };
 
 /* Parse a whole file held in memory; name is used in messages. On error

@@ -23,6 +23,8 @@
 
 static int conf_set_ndp(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_sub_len(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_identity(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_route_table(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_prefix(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_dns(struct conf_ctx *, const struct conf_key *, void *, const char *);
 static int conf_set_metrics(struct conf_ctx *, const struct conf_key *, void *, const char *);
@@ -54,6 +56,10 @@ const struct conf_key conf_server_keys[] = {
 	{ "metrics-listen", conf_set_metrics, CONF_FIELD(struct conf_server, metrics_listen) },
 	{ "user", conf_set_user, CONF_FIELD(struct conf_server, user) },
 	{ "busy-poll", conf_set_u16, CONF_FIELD(struct conf_server, busy_poll), .min = 0, .max = CONF_BUSY_POLL_MAX },
+	{ "route-table", conf_set_route_table, CONF_FIELD(struct conf_server, route_table), .min = 1, .max = UINT32_MAX },
+	{ "route-hold", conf_set_u16, CONF_FIELD(struct conf_server, route_hold), .min = 0, .max = CONF_ROUTE_HOLD_MAX },
+	{ "site-identity", conf_set_identity, CONF_FIELD(struct conf_server, site_identity) },
+	{ "dead-after", conf_set_u16, CONF_FIELD(struct conf_server, dead_after), .min = 0, .max = CONF_DEAD_AFTER_MAX },
 	{ "control-group", conf_set_group, CONF_FIELD(struct conf_server, control_group) },
 	{ "public-ipv4", conf_set_public4, CONF_FIELD(struct conf_server, public_ipv4) },
 	{ "nat64-prefix", conf_set_nat64, CONF_FIELD(struct conf_server, nat64_prefix) },
@@ -112,6 +118,36 @@ conf_set_sub_len(struct conf_ctx *ctx, const struct conf_key *k, void *base, con
 {
 	ctx->sub_len_line = ctx->line;
 	return conf_set_u8(ctx, k, base, v);
+}
+
+/* site-identity = a public key (base64): gateways that serve the same
+ * sites set the same one, the first gateway's public key say, so that a
+ * home host sees one router across a failover: the same MAC and
+ * link-local address, DHCPv6 server DUID and DHCPv6 addresses. */
+static int
+conf_set_identity(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	if (conf_set_key(ctx, k, base, v) != 0)
+		return -1;
+	ctx->srv->has_site_identity = true;
+	return 0;
+}
+
+/* route-table = 1..2^32-1 but the kernel's own: live sites' prefixes go
+ * there for a routing daemon to announce (docs/ROUTING.md) */
+static int
+conf_set_route_table(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	uint32_t *t = conf_field(base, k);
+
+	if (conf_set_u32(ctx, k, base, v) != 0)
+		return -1;
+	/* linux/rtnetlink.h: 253 default, 254 main, 255 local */
+	if (*t >= 253 && *t <= 255) {
+		conf_error(ctx, "%s %u is the kernel's own table: take another (100, say)", k->name, *t);
+		return -1;
+	}
+	return 0;
 }
 
 /* prefix = auto | a /64 (on-link) | a routed /40../63 */
@@ -783,6 +819,8 @@ conf_server_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 	snprintf(out->state_dir, sizeof(out->state_dir), "%s", CONF_DEFAULT_STATE_DIR);
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_SERVER_SOCK);
 	snprintf(out->user, sizeof(out->user), "%s", CONF_DEFAULT_USER);
+	out->route_hold = CONF_DEFAULT_ROUTE_HOLD;
+	out->dead_after = CONF_DEFAULT_DEAD_AFTER;
 	(void)prefix_parse(CONF_DEFAULT_NAT64_PREFIX, &out->nat64_prefix, NULL);
 	(void)conf_ipv4_prefix_parse(CONF_DEFAULT_IPV4_POOL, &out->ipv4_pool, &out->ipv4_pool_len, NULL, 0);
 	ctx.srv = out;
@@ -839,6 +877,11 @@ conf_server_reload_fixed(const struct conf_server *a, const struct conf_server *
 		return "control-socket";
 	if (a->busy_poll != b->busy_poll)
 		return "busy-poll";
+	if (a->route_table != b->route_table)
+		return "route-table";
+	if (a->has_site_identity != b->has_site_identity ||
+	    memcmp(a->site_identity, b->site_identity, sizeof(a->site_identity)) != 0)
+		return "site-identity";
 	if (strcmp(a->user, b->user) != 0)
 		return "user";
 	if (strcmp(a->control_group, b->control_group) != 0)

@@ -246,11 +246,11 @@ nl_neigh6(struct nl_sock *sk, int ifindex, struct in6_addr *out, size_t max, siz
 	return 0;
 }
 
-/* dst (alen bytes of family)/plen to ifindex in the main table, via gw
- * (NULL: on the link); added or replaced, or deleted (!add). */
+/* dst (alen bytes of family)/plen to ifindex in table, via gw (NULL: on
+ * the link); added or replaced, or deleted (!add). */
 static int
 nl_route_change(struct nl_sock *sk, int family, int ifindex, const void *dst, unsigned alen,
-    unsigned plen, const void *gw, bool add, char *err, size_t errlen)
+    unsigned plen, const void *gw, uint32_t table, bool add, char *err, size_t errlen)
 {
 	struct rtnl_route *r = NULL;
 	struct rtnl_nexthop *nh = NULL;
@@ -263,7 +263,7 @@ nl_route_change(struct nl_sock *sk, int family, int ifindex, const void *dst, un
 		goto out;
 	nl_addr_set_prefixlen(d, (int)plen);
 	rtnl_route_set_family(r, (uint8_t)family);
-	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_table(r, table);
 	rtnl_route_set_protocol(r, RTPROT_STATIC);
 	rtnl_route_set_scope(r, family == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
 	if ((rc = rtnl_route_set_dst(r, d)) < 0)
@@ -291,21 +291,28 @@ int
 nl_route6_replace(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
     char *err, size_t errlen)
 {
-	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, NULL, true, err, errlen);
+	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, NULL, RT_TABLE_MAIN, true, err, errlen);
 }
 
 int
 nl_route4_replace(struct nl_sock *sk, int ifindex, const struct in_addr *dst, unsigned plen,
     char *err, size_t errlen)
 {
-	return nl_route_change(sk, AF_INET, ifindex, dst, 4, plen, NULL, true, err, errlen);
+	return nl_route_change(sk, AF_INET, ifindex, dst, 4, plen, NULL, RT_TABLE_MAIN, true, err, errlen);
 }
 
 int
 nl_route6_via(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
     const struct in6_addr *gw, bool add, char *err, size_t errlen)
 {
-	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, gw, add, err, errlen);
+	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, gw, RT_TABLE_MAIN, add, err, errlen);
+}
+
+int
+nl_route6_table(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    uint32_t table, bool add, char *err, size_t errlen)
+{
+	return nl_route_change(sk, AF_INET6, ifindex, dst, 16, plen, NULL, table, add, err, errlen);
 }
 
 int

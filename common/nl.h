@@ -56,6 +56,10 @@ int nl_route4_replace(struct nl_sock *sk, int ifindex, const struct in_addr *dst
  * route to it), or delete that route (gone already is no error). */
 int nl_route6_via(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
     const struct in6_addr *gw, bool add, char *err, size_t errlen);
+/* Route dst/plen to ifindex in kernel table `table` (add, replacing), or
+ * delete it (gone already is no error). */
+int nl_route6_table(struct nl_sock *sk, int ifindex, const struct in6_addr *dst, unsigned plen,
+    uint32_t table, bool add, char *err, size_t errlen);
 /* Answer ARP for addr on ifindex (a proxy neighbour entry: the kernel
  * answers for an address it routes out of another interface), or stop. */
 int nl_proxy4(struct nl_sock *sk, int ifindex, const struct in_addr *addr, bool add, char *err, size_t errlen);

@@ -241,6 +241,7 @@ tunnel_consume_response(struct tunnel_peer *p, struct cookie_checker *cc,
 	noise_wipe(&p->hs);
 	p->hs_pending = false;
 	p->ep = *from;
+	p->last_rx_ms = now_ms;         /* authenticated: the path works */
 	return TUNNEL_OK;
 }
 

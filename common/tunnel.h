@@ -98,7 +98,8 @@ struct tunnel_peer {
 	uint64_t last_init_ms;          /* when the last initiation was accepted */
 	uint16_t slot;                  /* low 16 bits of our session indices */
 	uint64_t handshake_wall;        /* unix seconds of the last handshake */
-	uint64_t last_rx_ms, last_tx_ms;
+	uint64_t last_rx_ms;            /* the last authenticated data (or response) */
+	uint64_t last_tx_ms;
 	struct tunnel_stats st;
 };
 

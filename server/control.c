@@ -119,7 +119,7 @@ control_show_site(struct engine *e, const struct site *s, struct evbuffer *out, 
 	    s->conf.name, key, pb, s->conf.tap, s->tp.ep.len ? ep : "",
 	    (unsigned long long)s->tp.handshake_wall, hosts_count(&s->hosts),
 	    lease_count(&e->leases, s->conf.name),
-	    tunnel_peer_live(&s->tp, now) ? "up" : "down",
+	    site_live(s, now) ? "up" : "down",
 	    (unsigned long long)s->tp.st.rx_bytes, (unsigned long long)s->tp.st.rx_packets,
 	    (unsigned long long)s->tp.st.tx_bytes, (unsigned long long)s->tp.st.tx_packets);
 	evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(&s->tp, now));

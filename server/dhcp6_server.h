@@ -48,8 +48,10 @@ struct dhcp6_server {
 	const struct in6_addr *from;    /* the client's link-local address */
 };
 
-/* The server's DUID: DUID-UUID (RFC 6355), derived from its public key, so
- * it is the same across restarts without a file. */
+/* The server's DUID: DUID-UUID (RFC 6355), derived from its public key (or
+ * site-identity), so it is the same across restarts without a file, and
+ * two gateways of one site answer a Renew of the other's (RFC 8415 18.3.4
+ * has a server drop a Renew for another server's DUID). */
 #define DHCP6_SERVER_DUID_LEN 18
 void dhcp6_server_duid(const uint8_t pub[32], uint8_t duid[DHCP6_SERVER_DUID_LEN]);
 

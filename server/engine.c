@@ -488,7 +488,8 @@ engine_main(struct engine_start *start)
 	alloc_init(&e->alloc, conf_server_base_len(&e->conf), e->conf.sub_prefix_len);
 	leases_init(&e->leases);
 	stamps_init(&e->stamps);
-	dhcp6_server_duid(e->resp->pub, e->duid);
+	e->ident = e->conf.has_site_identity ? e->conf.site_identity : e->resp->pub;
+	dhcp6_server_duid(e->ident, e->duid);
 	engine_load_state(e);
 	e->names = namesync_open(e, start->names);
 	if (peers_start(e, err, sizeof(err)) != 0 || (e->xlat != NULL && xlat_start(e, err, sizeof(err)) != 0))

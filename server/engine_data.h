@@ -62,6 +62,7 @@ struct engine {
 	struct leases leases;           /* DHCPv6 bindings of every site */
 	struct stamps stamps;           /* every peer's greatest handshake timestamp */
 	uint8_t duid[DHCP6_SERVER_DUID_LEN];
+	const uint8_t *ident;           /* site-identity, or our public key: what hosts see derives from it */
 	uint64_t next_expire_ms;        /* next sweep of expired leases */
 	struct priv priv;               /* requests to the parent */
 	struct state state;             /* the state files: what must be written */

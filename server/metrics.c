@@ -127,7 +127,7 @@ static uint64_t m_tx_bytes(const struct site *s, uint64_t now) { (void)now; retu
 static uint64_t m_rx_packets(const struct site *s, uint64_t now) { (void)now; return s->tp.st.rx_packets; }
 static uint64_t m_tx_packets(const struct site *s, uint64_t now) { (void)now; return s->tp.st.tx_packets; }
 static uint64_t m_hosts(const struct site *s, uint64_t now) { (void)now; return hosts_count(&s->hosts); }
-static uint64_t m_up(const struct site *s, uint64_t now) { return tunnel_peer_live(&s->tp, now); }
+static uint64_t m_up(const struct site *s, uint64_t now) { return site_live(s, now); }
 static uint64_t m_leases(const struct site *s, uint64_t now)
 {
 	(void)now;

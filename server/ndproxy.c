@@ -219,7 +219,7 @@ ndproxy_read(evutil_socket_t fd, short what, void *arg)
 			continue;
 		p->st.solicitations++;
 		/* a site without a session has no hosts to reach */
-		if (!tunnel_peer_live(&s->tp, now))
+		if (!site_live(s, now))
 			continue;
 		if (e->conf.ndp_proxy == CONF_NDP_STATIC || hosts_fresh(&s->hosts, &m.target, now))
 			ndproxy_answer(p, s, &m.target, &m.src, m.eth_src, now);

@@ -454,12 +454,13 @@ parent_nat64_rules(struct parent *p, const struct privmsg *req, struct privmsg *
 static void
 parent_route(struct parent *p, const struct privmsg *req, struct privmsg *r)
 {
-	struct privmsg_policy pol = { .conf = &p->conf, .prefix = p->prefix };
+	struct privmsg_policy pol = { .conf = &p->conf, .prefix = p->prefix, .used = p->used, .n_used = p->n_used };
 	char pb[PREFIX_STRLEN], vb[INET6_ADDRSTRLEN];
 	const char *why;
 	int ifindex;
 
-	if (privmsg_route_allowed(&pol, req, &why) != 0) {
+	if ((req->table != 0 ? privmsg_site_route_allowed(&pol, req, &why) :
+	    privmsg_route_allowed(&pol, req, &why)) != 0) {
 		parent_refuse(p, req, r, EPERM, why);
 		return;
 	}
@@ -467,14 +468,22 @@ parent_route(struct parent *p, const struct privmsg *req, struct privmsg *r)
 		parent_refuse(p, req, r, ENODEV, "no such tap");
 		return;
 	}
-	if (nl_route6_via(p->nl, ifindex, &req->route.addr, req->route.len, &req->via, req->add, r->text,
-	    sizeof(r->text)) != 0)
-		r->err = EIO;
 	prefix_format(&req->route, pb, sizeof(pb));
 	inet_ntop(AF_INET6, &req->via, vb, sizeof(vb));
-	if (r->err == 0)
+	if (req->table != 0) {
+		if (nl_route6_table(p->nl, ifindex, &req->route.addr, req->route.len, req->table, req->add,
+		    r->text, sizeof(r->text)) != 0)
+			r->err = EIO;
+		else
+			log_info("peer %s: %s %s route-table %u", req->peer, pb, req->add ? "in" : "out of",
+			    req->table);
+	} else if (nl_route6_via(p->nl, ifindex, &req->route.addr, req->route.len, &req->via, req->add,
+	    r->text, sizeof(r->text)) != 0) {
+		r->err = EIO;
+	} else {
 		log_info("peer %s: delegated prefix %s %s %s on %s", req->peer, pb,
 		    req->add ? "routed via" : "no longer routed via", vb, req->tap);
+	}
 	parent_reply(p, req, r, -1);
 }
 

@@ -273,6 +273,24 @@ priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, co
 }
 
 int
+priv_site_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *sub,
+    uint32_t table, bool add, char *err, size_t errlen)
+{
+	struct privmsg req;
+	static struct privmsg reply;
+
+	memset(&req, 0, offsetof(struct privmsg, addrs));
+	req.type = PRIV_ROUTE;
+	snprintf(req.peer, sizeof(req.peer), "%s", peer);
+	snprintf(req.tap, sizeof(req.tap), "%s", tap);
+	req.index = index;
+	req.route = *sub;
+	req.table = table;
+	req.add = add;
+	return priv_call_done(p, &req, &reply, err, errlen);
+}
+
+int
 priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *err, size_t errlen)
 {
 	/* static: the forwards make these two the largest messages */

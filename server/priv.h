@@ -53,6 +53,9 @@ int priv_conf_read(struct priv *p, char *err, size_t errlen);
  * (add), or no more. */
 int priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
     const struct in6_addr *via, bool add, char *err, size_t errlen);
+/* A live site's sub-prefix on its tap in route-table (add), or no more. */
+int priv_site_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *sub,
+    uint32_t table, bool add, char *err, size_t errlen);
 /* The translator's table made anew with these DNATs (nftrules.h). */
 int priv_nat64_rules(struct priv *p, const struct nftrules_dnat *d, size_t n, char *err, size_t errlen);
 

@@ -155,6 +155,7 @@ privmsg_build(const struct privmsg *m, uint8_t *out, size_t cap)
 			privmsg_put(&o, &m->via, 16);
 			b = m->add;
 			privmsg_put(&o, &b, 1);
+			privmsg_put(&o, &m->table, sizeof(m->table));
 			break;
 		case PRIV_NAT64_RULES:
 			if (m->n_dnat > PRIV_DNAT_MAX)
@@ -305,7 +306,8 @@ privmsg_parse(const uint8_t *buf, size_t len, struct privmsg *m, const char **wh
 			    privmsg_get_str(&in, m->tap, sizeof(m->tap)) &&
 			    privmsg_get(&in, &m->index, sizeof(m->index)) &&
 			    privmsg_get(&in, &m->route.addr, 16) && privmsg_get(&in, &m->route.len, 1) &&
-			    privmsg_get(&in, &m->via, 16) && privmsg_get(&in, &b, 1)) {
+			    privmsg_get(&in, &m->via, 16) && privmsg_get(&in, &b, 1) &&
+			    privmsg_get(&in, &m->table, sizeof(m->table))) {
 				if (b > 1)
 					in.why = "not a boolean";
 				else if (m->route.len > 128)
@@ -352,7 +354,7 @@ privmsg_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, c
 	const struct conf_peer *cp = conf_server_find_peer(p->conf, m->peer);
 	struct prefix site, link, r = m->route;
 
-	if (cp == NULL || strcmp(cp->tap, m->tap) != 0 || cp->pd_len == 0) {
+	if (m->table != 0 || cp == NULL || strcmp(cp->tap, m->tap) != 0 || cp->pd_len == 0) {
 		*why = "not a configured peer's tap, or the peer delegates no prefixes";
 		return -1;
 	}
@@ -369,6 +371,28 @@ privmsg_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, c
 	}
 	if (!IN6_IS_ADDR_LINKLOCAL(&m->via)) {
 		*why = "the router is not a link-local address";
+		return -1;
+	}
+	return 0;
+}
+
+int
+privmsg_site_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why)
+{
+	struct privmsg site = *m;
+	struct prefix sub;
+
+	if (m->table == 0 || m->table != p->conf->route_table) {
+		*why = "not route-table";
+		return -1;
+	}
+	/* the tap and index as a SITE_OPEN would take them (the MAC aside) */
+	site.mac[0] = 0x02;
+	if (privmsg_site_allowed(p, &site, why) != 0)
+		return -1;
+	prefix_sub_get(&p->prefix, p->conf->sub_prefix_len, m->index, &sub);
+	if (memcmp(&sub, &m->route, sizeof(sub)) != 0 || !IN6_IS_ADDR_UNSPECIFIED(&m->via)) {
+		*why = "not the site's own sub-prefix, on its link";
 		return -1;
 	}
 	return 0;

@@ -17,7 +17,9 @@
  *               to to-port)
  *   ROUTE       peer tap index   err: a prefix delegated to a home router
  *               prefix via add     routed via its link-local address on
- *                                  the site's tap, or that route deleted
+ *               table              the site's tap, or that route deleted;
+ *                                  with table: the site's own prefix in
+ *                                  route-table (a live site, for BGP)
  *
  *   parent -> engine (no reply)
  *   STOP        flush the state files and exit (SIGTERM, SIGINT)
@@ -85,6 +87,7 @@ struct privmsg {
 	struct prefix route;                    /* ROUTE (with peer, tap, index) */
 	struct in6_addr via;
 	bool add;
+	uint32_t table;                         /* ROUTE: 0, or route-table */
 	/* replies */
 	int err;                                /* 0 or an errno value */
 	char text[PRIV_TEXT_MAX];               /* why, for the log */
@@ -127,6 +130,9 @@ int privmsg_site_allowed(const struct privmsg_policy *p, const struct privmsg *m
  * prefix-delegation length inside its site but outside the site's first
  * /64 (the link's), via a link-local address. -1 with why. */
 int privmsg_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
+/* A ROUTE with a table may put a site's own sub-prefix (its index, as
+ * SITE_OPEN takes it, on its tap) into route-table, and nothing else. */
+int privmsg_site_route_allowed(const struct privmsg_policy *p, const struct privmsg *m, const char **why);
 /* NAT64_RULES may DNAT a port at most once, TCP or UDP, to an address the
  * translator lends (inside ipv4-pool, neither its first nor its last) or
  * to an ipv4-map of the configuration. */

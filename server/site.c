@@ -26,11 +26,11 @@
 #define DHCP6_PER_SECOND 20     /* messages answered per site and second */
 
 void
-site_mac(const uint8_t server_pub[32], const char *name, uint8_t mac[6])
+site_mac(const uint8_t ident[32], const char *name, uint8_t mac[6])
 {
 	uint8_t h[32];
 
-	crypto_generichash_blake2b(h, sizeof(h), (const uint8_t *)name, strlen(name), server_pub, 32);
+	crypto_generichash_blake2b(h, sizeof(h), (const uint8_t *)name, strlen(name), ident, 32);
 	memcpy(mac, h, 6);
 	/* IEEE 802: locally administered (U/L bit), unicast */
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
@@ -79,7 +79,7 @@ site_open(struct engine *e, const struct conf_peer *cp, uint64_t index, uint16_t
 	s->index = index;
 	s->tap_fd = -1;
 	prefix_sub_get(&e->prefix, e->conf.sub_prefix_len, index, &s->link.sub);
-	site_mac(e->resp->pub, cp->name, s->link.mac);
+	site_mac(e->ident, cp->name, s->link.mac);
 	ndp_link_local(s->link.mac, &s->link.ll);
 	hosts_init(&s->hosts);
 	pdroutes_init(&s->pd);
@@ -201,6 +201,30 @@ site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 	return true;
 }
 
+/* The site's sub-prefix into route-table (a live site) or out of it. */
+static void
+site_table_route(struct site *s, bool add)
+{
+	char err[PRIV_TEXT_MAX];
+
+	if (s->e->conf.route_table == 0 || s->in_table == add)
+		return;
+	if (priv_site_route(&s->e->priv, s->conf.name, s->conf.tap, s->index, &s->link.sub,
+	    s->e->conf.route_table, add, err, sizeof(err)) != 0) {
+		log_warnx("peer %s: route-table %u: %s", s->conf.name, s->e->conf.route_table, err);
+		return;
+	}
+	s->in_table = add;
+}
+
+bool
+site_live(const struct site *s, uint64_t now)
+{
+	uint64_t silence = (uint64_t)s->e->conf.dead_after * 1000;
+
+	return tunnel_peer_live(&s->tp, now) && (silence == 0 || now - s->tp.last_rx_ms < silence);
+}
+
 void
 site_set_carrier(struct site *s, bool on)
 {
@@ -210,15 +234,23 @@ site_set_carrier(struct site *s, bool on)
 		log_warn("peer %s: tap %s: carrier", s->conf.name, s->conf.tap);
 	s->carrier = on;
 	log_info("peer %s: session %s", s->conf.name, on ? "up" : "down");
-	if (on)
+	if (on) {
 		ra_timer_start(&s->ra);
+		site_table_route(s, true);
+	} else {
+		s->down_ms = util_now_ms();
+	}
 }
 
 void
 site_tick(struct site *s, uint64_t now)
 {
 	tunnel_peer_expire(&s->tp, now);
-	site_set_carrier(s, tunnel_peer_live(&s->tp, now));
+	site_set_carrier(s, site_live(s, now));
+	/* a session down longer than route-hold: the routing daemon stops
+	 * announcing the site here, and another gateway may */
+	if (!s->carrier && s->in_table && now - s->down_ms >= (uint64_t)s->e->conf.route_hold * 1000)
+		site_table_route(s, false);
 	if (s->carrier && ra_timer_due(&s->ra, now, randombytes_random()))
 		site_send_ra(s, NULL, NULL, false, now);
 	hosts_expire(&s->hosts, now);
@@ -290,7 +322,7 @@ site_dhcp6(struct site *s, const struct frame_udp6 *u, uint64_t now)
 		.dns = c->dns, .n_dns = c->n_dns,
 		.domains = c->dns_search, .domains_len = c->dns_search_len,
 		.preferred = c->dhcpv6_preferred, .valid = c->dhcpv6_valid,
-		.key = e->resp->pub, .in_use = site_addr_in_use, .in_use_ctx = s,
+		.key = e->ident, .in_use = site_addr_in_use, .in_use_ctx = s,
 		.pd_len = s->conf.pd_len, .from = &u->src,
 	};
 	struct names_site nsite;

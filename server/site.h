@@ -46,6 +46,8 @@ struct site {
 	uint64_t ndp_window_ms;         /* the NDP proxy's budget for this site (ndproxy.h): */
 	unsigned ndp_asks, ndp_answers; /* NSes into it and answers for it this second */
 	struct pdroutes pd;             /* delegated prefixes routed on its tap */
+	bool in_table;                  /* its sub-prefix is in route-table */
+	uint64_t down_ms;               /* when its session went down */
 };
 
 /* A site for peer cp at sub-prefix index, data slot slot: its PSK read,
@@ -57,9 +59,17 @@ struct site *site_open(struct engine *e, const struct conf_peer *cp, uint64_t in
  * routes through a restart. */
 void site_close(struct site *s, bool withdraw);
 
-/* The MAC of a site's tap: derived from the server's public key and the
- * site name, so it never changes across restarts; locally administered. */
-void site_mac(const uint8_t server_pub[32], const char *name, uint8_t mac[6]);
+/* The MAC of a site's tap: derived from the server's site identity (its
+ * public key, or site-identity) and the site name, so it never changes
+ * across restarts, and two gateways of one site share it; locally
+ * administered. */
+void site_mac(const uint8_t ident[32], const char *name, uint8_t mac[6]);
+
+/* Whether the site's session is up: a session not expired whose client was
+ * heard from within dead-after (a live client probes every second when it
+ * hears nothing). Its carrier, `show`, the metrics and route-table follow
+ * it; a gateway the client left goes down within dead-after. */
+bool site_live(const struct site *s, uint64_t now);
 
 /* Seal a frame of the engine's own (an RA, a DHCPv6 reply, an NS) and
  * send it to the site; false without a session. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* v6ext-client: the home-side daemon. One tunnel to the server, its tap a
- * port of the home bridge. The client always initiates: at start, after a
- * silent path, when its own addresses change, and every REKEY_AFTER seconds.
+/* v6ext-client: the home-side daemon. One tunnel to a gateway at a time
+ * (`server`, or a `standby-server` while the better ones are dead:
+ * failover.h), its tap a port of the home bridge. The client always
+ * initiates: at start, after a silent path, when its own addresses change,
+ * and every REKEY_AFTER seconds.
  *
  * Privilege: as root it reads its key, makes the tap and the bridge, opens
  * its sockets and the control socket; then it becomes `user` with no
@@ -12,7 +14,12 @@
  *   handshake retry   5 s without a response -> next address, back-off
  *   back-off          1, 2, 4, ... 30 s between rounds; re-resolve each round
  *   keepalive         empty data after `keepalive` s without sending
- *   dead path         sent but heard nothing for keepalive + 5 s -> reconnect
+ *   probe             empty data after 1 s of hearing nothing (the gateway
+ *                     answers each), so a live path is never silent long
+ *   dead path         heard nothing for `dead-after` s -> the next gateway
+ *                     (or the same again, when it is the only one)
+ *   failback          a better gateway answered every 5 s probe for
+ *                     `failback-after` s -> back to it
  *   path change       an address of ours came or went -> handshake now
  *                     (at most one a second) */
 #include "config.h"
@@ -34,6 +41,7 @@
 #include "ctl.h"
 #include "datapath.h"
 #include "evloop.h"
+#include "failover.h"
 #include "frame.h"
 #include "keyring.h"
 #include "keys.h"
@@ -51,6 +59,7 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define PATH_CHANGE_MS 1000     /* at most one handshake per second for address changes */
+#define PROBE_MS       1000     /* hearing nothing this long: ask */
 #define CANDIDATES_MAX 8
 #define ADDRS_MAX      64       /* our global addresses, watched for changes */
 /* Receive buffers per recvmmsg: 64 KB each, as a GRO burst fills one */
@@ -60,20 +69,32 @@
  * over a port's MTU silently); the inner MTU is enforced in client_guard. */
 #define CLIENT_TAP_MTU 65521  /* the tun driver's maximum */
 
+/* A gateway: where it is, and our sessions with it. */
+struct client_gw {
+	struct conf_gateway conf;
+	const char *name;               /* "server", "standby1", ... */
+	struct tunnel_peer *tp;         /* sodium_malloc: the session keys */
+	struct endpoint cand[CANDIDATES_MAX];   /* resolved addresses, v6 first */
+	size_t n_cand, cur_cand;
+};
+
 struct client {
 	const char *conf_path;
 	struct conf_client conf;
 	struct event_base *base;
 	uint8_t *priv;                  /* sodium_malloc: our private key */
 	struct keyring keys;            /* the pre-shared key, likewise */
-	struct tunnel_peer *tp;         /* sodium_malloc: the session keys */
+	struct client_gw gw[FAILOVER_MAX];
+	size_t n_gw;
+	struct failover fo;             /* which one is active */
+	struct client_gw *act;          /* gw[fo.active] */
+	struct tunnel_peer *tp;         /* act->tp: the one the data path uses */
 	struct cookie_checker cc;       /* mac1 on responses is keyed by our key */
 	struct datapath dp;
 	int tap_fd, tap_index, monitor;
 	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3], *ev_monitor;
-	struct endpoint cand[CANDIDATES_MAX];   /* resolved server addresses, v6 first */
-	size_t n_cand, cur_cand;
 	uint64_t backoff_ms, next_try_ms;
+	uint64_t probe_ms;              /* the last probe of the active gateway */
 	uint64_t path_change_ms;        /* the last handshake an address change made */
 	struct nlmon_event addrs[ADDRS_MAX];    /* our global addresses (not the tap's) */
 	size_t n_addrs;
@@ -83,36 +104,36 @@ struct client {
 	struct ctl *ctl;
 };
 
-/* Resolve "server": IPv6 addresses first (a native IPoE path beats MAP-E /
- * DS-Lite), IPv4 after them as the fallback. */
+/* Resolve a gateway: IPv6 addresses first (a native IPoE path beats
+ * MAP-E / DS-Lite), IPv4 after them as the fallback. */
 static void
-client_resolve(struct client *c)
+client_resolve(struct client *c, struct client_gw *g)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_ADDRCONFIG }, *res, *ai;
 	char port[8];
 	int rc;
 
-	snprintf(port, sizeof(port), "%u", c->conf.server_port);
-	if ((rc = getaddrinfo(c->conf.server_host, port, &hints, &res)) != 0) {
+	snprintf(port, sizeof(port), "%u", g->conf.port);
+	if ((rc = getaddrinfo(g->conf.host, port, &hints, &res)) != 0) {
 		/* AI_ADDRCONFIG hides everything in a namespace with only lo */
 		hints.ai_flags = 0;
-		rc = getaddrinfo(c->conf.server_host, port, &hints, &res);
+		rc = getaddrinfo(g->conf.host, port, &hints, &res);
 	}
 	if (rc != 0) {
-		log_warnx("server %s: %s", c->conf.server_host, gai_strerror(rc));
+		log_warnx("%s %s: %s", g->name, g->conf.host, gai_strerror(rc));
 		return;
 	}
-	c->n_cand = 0;
-	c->cur_cand = 0;
+	g->n_cand = 0;
+	g->cur_cand = 0;
 	for (int fam = 0; fam < 2; fam++)
-		for (ai = res; ai != NULL && c->n_cand < CANDIDATES_MAX; ai = ai->ai_next) {
+		for (ai = res; ai != NULL && g->n_cand < CANDIDATES_MAX; ai = ai->ai_next) {
 			if (ai->ai_family != (fam == 0 ? AF_INET6 : AF_INET))
 				continue;
 			if ((ai->ai_family == AF_INET6 ? c->dp.udp6 : c->dp.udp4) < 0)
 				continue;
-			memcpy(&c->cand[c->n_cand].u, ai->ai_addr, ai->ai_addrlen);
-			c->cand[c->n_cand].len = ai->ai_addrlen;
-			c->n_cand++;
+			memcpy(&g->cand[g->n_cand].u, ai->ai_addr, ai->ai_addrlen);
+			g->cand[g->n_cand].len = ai->ai_addrlen;
+			g->n_cand++;
 		}
 	freeaddrinfo(res);
 }
@@ -129,19 +150,48 @@ client_set_carrier(struct client *c, bool on)
 }
 
 static void
-client_initiate(struct client *c, const struct endpoint *ep, uint64_t now)
+client_initiate(struct client *c, struct client_gw *g, const struct endpoint *ep, uint64_t now)
 {
 	struct wire_initiation msg;
 	char a[TRANSPORT_ADDRSTRLEN];
 
-	if (tunnel_initiate(c->tp, c->priv, now, &msg) != 0) {
-		log_warnx("handshake: cannot build an initiation");
+	if (tunnel_initiate(g->tp, c->priv, now, &msg) != 0) {
+		log_warnx("%s: handshake: cannot build an initiation", g->name);
 		return;
 	}
 	endpoint_format(ep, a, sizeof(a));
-	log_debug("handshake: initiation to %s", a);
-	c->tp->ep = *ep;
-	datapath_send(&c->dp, ep, &msg, sizeof(msg), &c->tp->st.drops[DROP_SEND]);
+	log_debug("%s: handshake: initiation to %s", g->name, a);
+	g->tp->ep = *ep;
+	datapath_send(&c->dp, ep, &msg, sizeof(msg), &g->tp->st.drops[DROP_SEND]);
+}
+
+/* g is the active gateway from now on: the data path sends through it. */
+static void
+client_activate(struct client *c, size_t i)
+{
+	c->act = &c->gw[i];
+	c->tp = c->act->tp;
+	c->probe_ms = 0;
+}
+
+/* The gateway a message is for, by the index it names (wire.h: a response
+ * or cookie reply names our pending handshake, data one of our sessions);
+ * NULL when none. */
+static struct client_gw *
+client_gw_by_index(struct client *c, const uint8_t *pkt, enum wire_type type)
+{
+	/* the receiver index: after the sender in a response, first otherwise */
+	uint32_t idx = util_get_le32(pkt + (type == WIRE_RESPONSE ? 8 : 4));
+
+	for (size_t i = 0; i < c->n_gw; i++) {
+		const struct tunnel_peer *tp = c->gw[i].tp;
+
+		if (type == WIRE_DATA ? (tp->cur.live && tp->cur.local_index == idx) ||
+		    (tp->prev.live && tp->prev.local_index == idx) :
+		    tp->hs_pending && tp->hs_index == idx)
+			return &c->gw[i];
+	}
+	return NULL;
 }
 
 /* One datagram from the server: it passes the gate first. */
@@ -149,6 +199,7 @@ static void
 client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from, uint64_t now)
 {
 	struct client *c = ctx;
+	struct client_gw *g;
 	enum wire_type type;
 	enum tunnel_drop d;
 	size_t flen;
@@ -157,33 +208,51 @@ client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 		c->st.drops[d]++;
 		return;
 	}
+	if (type != WIRE_RESPONSE && type != WIRE_COOKIE && type != WIRE_DATA) {
+		c->st.drops[DROP_TYPE]++;
+		return;
+	}
+	if ((g = client_gw_by_index(c, pkt, type)) == NULL) {
+		c->st.drops[DROP_INDEX]++;
+		return;
+	}
 	switch (type) {
 	case WIRE_RESPONSE:
-		if ((d = tunnel_consume_response(c->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
+		if ((d = tunnel_consume_response(g->tp, &c->cc, pkt, len, from, now)) != TUNNEL_OK) {
 			c->st.drops[d]++;
 			break;
 		}
-		log_info("handshake complete");
+		if (g != c->act) {
+			/* a probe answered: no data, so the gateway keeps
+			 * the session unconfirmed and the site down there */
+			log_debug("%s: answers", g->name);
+			failover_answered(&c->fo, (size_t)(g - c->gw), now);
+			break;
+		}
+		log_info("%s: handshake complete", g->name);
 		c->backoff_ms = 0;
 		client_set_carrier(c, true);
-		/* confirm the session to the server at once */
-		datapath_keepalive(&c->dp, c->tp, now);
+		/* confirm the session to the gateway at once */
+		datapath_keepalive(&c->dp, g->tp, now);
 		break;
 	case WIRE_COOKIE:
-		/* the server is under load: retry at once with mac2 */
-		if ((d = tunnel_consume_cookie(c->tp, pkt, len, now)) != TUNNEL_OK)
+		/* the gateway is under load: retry at once with mac2 */
+		if ((d = tunnel_consume_cookie(g->tp, pkt, len, now)) != TUNNEL_OK)
 			c->st.drops[d]++;
 		else
-			client_initiate(c, &c->tp->ep, now);
+			client_initiate(c, g, &g->tp->ep, now);
 		break;
 	case WIRE_DATA:
-		if ((d = tunnel_open_data(c->tp, pkt, len, now, &flen, NULL)) != TUNNEL_OK) {
+		/* data from any gateway we have a session with: after a
+		 * failback the other may still be where the internet sends
+		 * the site's traffic for a while (route-hold) */
+		if ((d = tunnel_open_data(g->tp, pkt, len, now, &flen, NULL)) != TUNNEL_OK) {
 			c->st.drops[d]++;
 			break;
 		}
 		if (flen != 0)
 			tap_out_frame(&c->dp.tap_out, c->tap_fd, c->dp.offload, pkt + WIRE_DATA_HEADER_LEN, flen,
-			    &c->tp->st.drops[DROP_TAP]);
+			    &g->tp->st.drops[DROP_TAP]);
 		break;
 	default:
 		c->st.drops[DROP_TYPE]++;
@@ -253,56 +322,132 @@ client_tap_read(evutil_socket_t fd, short what, void *arg)
 	datapath_tap_read(&c->dp, fd, c->dp.offload, c->tp, client_guard, c, util_now_ms());
 }
 
+/* Another gateway becomes the active one (i): its session, when a probe
+ * left one, is confirmed at once; otherwise a handshake starts. */
+static void
+client_switch(struct client *c, size_t i, uint64_t now)
+{
+	client_activate(c, i);
+	c->backoff_ms = 0;
+	c->next_try_ms = now;
+	if (c->act->n_cand == 0)
+		client_resolve(c, c->act);
+	if (tunnel_peer_live(c->tp, now)) {
+		datapath_keepalive(&c->dp, c->tp, now);
+		client_set_carrier(c, true);
+	} else {
+		client_set_carrier(c, false);
+		c->tp->hs_pending = false;
+		c->act->cur_cand = 0;
+	}
+}
+
+/* While on a worse gateway: probe the better ones, and go back to the
+ * best that has answered long enough. */
+static void
+client_failback(struct client *c, uint64_t now)
+{
+	unsigned due = failover_probes_due(&c->fo, now);
+	size_t to;
+
+	for (size_t i = 0; i < c->n_gw; i++) {
+		struct client_gw *g = &c->gw[i];
+
+		if (!(due & (1u << i)))
+			continue;
+		if (g->n_cand == 0)
+			client_resolve(c, g);
+		if (g->n_cand != 0)
+			client_initiate(c, g, &g->cand[g->cur_cand++ % g->n_cand], now);
+	}
+	if (failover_failback(&c->fo, now, &to)) {
+		log_info("%s answered every probe for %u s: back to it from %s", c->gw[to].name,
+		    c->conf.failback_after, c->act->name);
+		client_switch(c, to, now);
+	}
+}
+
 static void
 client_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
 	struct tunnel_peer *tp = c->tp;
-	uint64_t now = util_now_ms();
+	uint64_t now = util_now_ms(), silence = (uint64_t)c->conf.dead_after * 1000;
 	bool live;
 
 	(void)fd;
 	(void)what;
-	tunnel_peer_expire(tp, now);
+	for (size_t i = 0; i < c->n_gw; i++)
+		tunnel_peer_expire(c->gw[i].tp, now);
 	live = tunnel_peer_live(tp, now);
-	/* dead path: we sent, the server (which answers keepalives) stayed silent */
-	if (live && c->conf.keepalive && tp->last_tx_ms > tp->last_rx_ms &&
-	    now - tp->last_rx_ms > (uint64_t)c->conf.keepalive * 1000 + 5000) {
-		log_info("no answer from the server for %llu s: reconnecting",
+	/* dead path: the gateway answers every probe, and none came back */
+	if (live && silence != 0 && now - tp->last_rx_ms > silence) {
+		log_info("%s: silent for %llu s: dead", c->act->name,
 		    (unsigned long long)(now - tp->last_rx_ms) / 1000);
 		session_wipe(&tp->cur);
 		session_wipe(&tp->prev);
 		live = false;
+		if (c->n_gw > 1) {
+			size_t from = c->fo.active, to = failover_dead(&c->fo, now);
+
+			log_info("failing over from %s to %s", c->gw[from].name, c->gw[to].name);
+			client_switch(c, to, now);
+			tp = c->tp;
+			live = tunnel_peer_live(tp, now);
+		} else {
+			c->next_try_ms = now;
+		}
 	}
 	client_set_carrier(c, live);
+	if (c->fo.active != 0 && live)
+		client_failback(c, now);
+	tp = c->tp;
+	live = tunnel_peer_live(tp, now);
 
 	if (live) {
 		if (!tp->hs_pending && session_needs_rekey(&tp->cur, now))
-			client_initiate(c, &tp->ep, now);
+			client_initiate(c, c->act, &tp->ep, now);
 		else if (tp->hs_pending && now - tp->hs_sent_ms > RETRY_MS)
-			client_initiate(c, &tp->ep, now);
-		if (c->conf.keepalive && now - tp->last_tx_ms >= (uint64_t)c->conf.keepalive * 1000)
+			client_initiate(c, c->act, &tp->ep, now);
+		if (silence != 0 && now - tp->last_rx_ms >= PROBE_MS && now - c->probe_ms >= PROBE_MS) {
+			c->probe_ms = now;
 			datapath_keepalive(&c->dp, tp, now);
+		} else if (c->conf.keepalive && now - tp->last_tx_ms >= (uint64_t)c->conf.keepalive * 1000) {
+			datapath_keepalive(&c->dp, tp, now);
+		}
 		return;
 	}
-	/* not connected: one initiation per address, then back off */
+	/* not connected: one initiation per address, then the next gateway
+	 * (if any), backing off after a round over all of them */
 	if (tp->hs_pending && now - tp->hs_sent_ms < RETRY_MS)
 		return;
 	if (now < c->next_try_ms)
 		return;
 	if (tp->hs_pending)
-		c->cur_cand++;          /* no answer from that address: next one */
-	if (c->cur_cand >= c->n_cand) {
+		c->act->cur_cand++;     /* no answer from that address: next one */
+	if (c->act->cur_cand >= c->act->n_cand) {
+		tp->hs_pending = false;
+		if (c->n_gw > 1) {
+			size_t from = c->fo.active, to = failover_dead(&c->fo, now);
+
+			if (c->act->n_cand != 0)
+				log_info("%s does not answer: trying %s", c->gw[from].name, c->gw[to].name);
+			client_activate(c, to);
+			if (to != 0) {
+				client_resolve(c, c->act);
+				c->next_try_ms = now;
+				return;
+			}
+		}
 		c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_MIN_MS;
 		if (c->backoff_ms > BACKOFF_MAX_MS)
 			c->backoff_ms = BACKOFF_MAX_MS;
 		c->next_try_ms = now + c->backoff_ms;
-		tp->hs_pending = false;
-		client_resolve(c);      /* the name may point elsewhere now */
-		c->cur_cand = 0;
+		client_resolve(c, c->act);      /* the name may point elsewhere now */
+		c->act->cur_cand = 0;
 		return;
 	}
-	client_initiate(c, &c->cand[c->cur_cand], now);
+	client_initiate(c, c->act, &c->act->cand[c->act->cur_cand], now);
 }
 
 /* Whether ev changes the set of our global addresses (kept in c->addrs):
@@ -355,7 +500,7 @@ client_nlmon(void *ctx, const struct nlmon_event *ev)
 	c->path_change_ms = now;
 	if (tunnel_peer_live(c->tp, now)) {
 		log_info("our addresses changed: handshaking again");
-		client_initiate(c, &c->tp->ep, now);
+		client_initiate(c, c->act, &c->tp->ep, now);
 	} else {
 		c->backoff_ms = 0;
 		c->next_try_ms = now;
@@ -375,7 +520,7 @@ client_ctl(void *ctx, const char *req, struct evbuffer *out)
 	struct client *c = ctx;
 	char key[KEY_B64_LEN + 1], ep[TRANSPORT_ADDRSTRLEN];
 	uint8_t pub[KEY_LEN];
-	struct tunnel_stats all = c->tp->st;
+	uint64_t now = util_now_ms();
 
 	if (strcmp(req, "show") != 0)
 		return EINVAL;
@@ -383,18 +528,27 @@ client_ctl(void *ctx, const char *req, struct evbuffer *out)
 	key_to_base64(key, pub);
 	evbuffer_add_printf(out, "role=client\npublic_key=%s\ntap=%s\nbridge=%s\n", key, c->conf.tap, c->conf.bridge);
 	ctl_add_offload(out, c->dp.offload, &c->dp.rx, &c->dp.tx6, &c->dp.tx4, &c->dp.tap_out);
-	for (int d = 0; d < DROP_MAX; d++)
-		all.drops[d] += c->st.drops[d];
-	key_to_base64(key, c->tp->remote_pub);
-	endpoint_format(&c->tp->ep, ep, sizeof(ep));
-	evbuffer_add_printf(out, "peer=server\npublic_key=%s\nendpoint=%s\nlatest_handshake=%llu\nsession=%s\n"
-	    "rx_bytes=%llu\nrx_packets=%llu\ntx_bytes=%llu\ntx_packets=%llu\n",
-	    key, c->tp->ep.len ? ep : "", (unsigned long long)c->tp->handshake_wall,
-	    tunnel_peer_live(c->tp, util_now_ms()) ? "up" : "down",
-	    (unsigned long long)all.rx_bytes, (unsigned long long)all.rx_packets,
-	    (unsigned long long)all.tx_bytes, (unsigned long long)all.tx_packets);
-	evbuffer_add_printf(out, "cipher=%s\n", tunnel_peer_cipher(c->tp, util_now_ms()));
-	ctl_add_drops(out, &all);
+	for (size_t i = 0; i < c->n_gw; i++) {
+		const struct client_gw *g = &c->gw[i];
+		struct tunnel_stats all = g->tp->st;
+
+		/* what was dropped before it was known whose, with the first */
+		for (int d = 0; i == 0 && d < DROP_MAX; d++)
+			all.drops[d] += c->st.drops[d];
+		key_to_base64(key, g->tp->remote_pub);
+		endpoint_format(&g->tp->ep, ep, sizeof(ep));
+		/* a gateway we are not using is down, whatever a probe left */
+		evbuffer_add_printf(out, "peer=%s\nserver=%s\nactive=%s\npublic_key=%s\nendpoint=%s\n"
+		    "latest_handshake=%llu\nsession=%s\n"
+		    "rx_bytes=%llu\nrx_packets=%llu\ntx_bytes=%llu\ntx_packets=%llu\n",
+		    g->name, g->conf.host, g == c->act ? "yes" : "no", key, g->tp->ep.len ? ep : "",
+		    (unsigned long long)g->tp->handshake_wall,
+		    g == c->act && tunnel_peer_live(g->tp, now) ? "up" : "down",
+		    (unsigned long long)all.rx_bytes, (unsigned long long)all.rx_packets,
+		    (unsigned long long)all.tx_bytes, (unsigned long long)all.tx_packets);
+		evbuffer_add_printf(out, "cipher=%s\n", g == c->act ? tunnel_peer_cipher(g->tp, now) : "");
+		ctl_add_drops(out, &all);
+	}
 	return 0;
 }
 
@@ -431,17 +585,36 @@ client_keys(struct client *c, char *err, size_t errlen)
 	uint8_t *psk = NULL;
 	int rc = -1;
 
+	static const char *const names[FAILOVER_MAX] = { "server", "standby1", "standby2", "standby3" };
+
 	c->priv = sodium_malloc(KEY_LEN);
-	c->tp = sodium_malloc(sizeof(*c->tp));
-	if (c->priv == NULL || c->tp == NULL || (c->conf.has_psk && (psk = keyring_get(&c->keys)) == NULL)) {
+	if (c->priv == NULL || (c->conf.has_psk && (psk = keyring_get(&c->keys)) == NULL)) {
 		snprintf(err, errlen, "out of memory for keys");
 		goto out;
 	}
 	if (key_read_file(c->conf.private_key_file, c->priv, err, errlen) != 0 ||
 	    (c->conf.has_psk && key_read_file(c->conf.psk_file, psk, err, errlen) != 0))
 		goto out;
-	tunnel_peer_init(c->tp, c->conf.server_public_key, psk, 0);
-	c->tp->allow_aesgcm = util_env_on("V6EXT_AESGCM");
+	/* `server` first, then the standbys in the order written */
+	c->n_gw = 1 + c->conf.n_standby;
+	memcpy(c->gw[0].conf.host, c->conf.server_host, sizeof(c->gw[0].conf.host));
+	c->gw[0].conf.port = c->conf.server_port;
+	memcpy(c->gw[0].conf.public_key, c->conf.server_public_key, KEY_LEN);
+	for (size_t i = 0; i < c->n_gw; i++) {
+		struct client_gw *g = &c->gw[i];
+
+		if (i > 0)
+			g->conf = c->conf.standby[i - 1];
+		g->name = names[i];
+		if ((g->tp = sodium_malloc(sizeof(*g->tp))) == NULL) {
+			snprintf(err, errlen, "out of memory for keys");
+			goto out;
+		}
+		tunnel_peer_init(g->tp, g->conf.public_key, psk, 0);
+		g->tp->allow_aesgcm = util_env_on("V6EXT_AESGCM");
+	}
+	failover_init(&c->fo, c->n_gw, (uint64_t)c->conf.failback_after * 1000);
+	client_activate(c, 0);
 	rc = 0;
 out:
 	return rc;
@@ -544,7 +717,8 @@ main(int argc, char **argv)
 	client_setup(c);
 	/* a first resolution as root loads what the resolver needs (NSS
 	 * modules) before the filter forbids executable mappings */
-	client_resolve(c);
+	for (size_t i = 0; i < c->n_gw; i++)
+		client_resolve(c, &c->gw[i]);
 	if (privdrop_to(uid, gid, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	for (int i = 0; i < 2; i++) {
@@ -582,8 +756,10 @@ main(int argc, char **argv)
 		event_free(c->ev_udp4);
 	close(c->tap_fd);
 	close(c->monitor);
-	tunnel_peer_wipe(c->tp);
-	sodium_free(c->tp);
+	for (size_t i = 0; i < c->n_gw; i++) {
+		tunnel_peer_wipe(c->gw[i].tp);
+		sodium_free(c->gw[i].tp);
+	}
 	keyring_free(&c->keys);
 	cookie_checker_wipe(&c->cc);
 	sodium_free(c->priv);

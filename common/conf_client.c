@@ -20,6 +20,7 @@
 #include "privdrop.h"
 
 static int conf_set_server(struct conf_ctx *, const struct conf_key *, void *, const char *);
+static int conf_set_standby(struct conf_ctx *, const struct conf_key *, void *, const char *);
 
 const struct conf_key conf_client_keys[] = {
 	[CONF_CLIENT_PRIVATE_KEY] = { "private-key-file", conf_set_path,
@@ -41,6 +42,11 @@ const struct conf_key conf_client_keys[] = {
 	    .min = 0, .max = CONF_BUSY_POLL_MAX },
 	[CONF_CLIENT_CONTROL_GROUP] = { "control-group", conf_set_group,
 	    CONF_FIELD(struct conf_client, control_group) },
+	[CONF_CLIENT_STANDBY] = { "standby-server", conf_set_standby, .repeatable = true },
+	[CONF_CLIENT_DEAD_AFTER] = { "dead-after", conf_set_u16, CONF_FIELD(struct conf_client, dead_after),
+	    .min = 0, .max = CONF_DEAD_AFTER_MAX },
+	[CONF_CLIENT_FAILBACK] = { "failback-after", conf_set_u16, CONF_FIELD(struct conf_client, failback_after),
+	    .min = 1, .max = CONF_FAILBACK_MAX },
 };
 
 const size_t conf_client_n_keys = sizeof(conf_client_keys) / sizeof(conf_client_keys[0]);
@@ -78,11 +84,10 @@ conf_is_hostname(const char *s)
 	return true;
 }
 
-/* server = NAME[:PORT] | IPV4[:PORT] | [IPV6][:PORT] */
+/* NAME[:PORT] | IPV4[:PORT] | [IPV6][:PORT] */
 static int
-conf_set_server(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+conf_parse_gateway(struct conf_ctx *ctx, const struct conf_key *k, const char *v, struct conf_gateway *gw)
 {
-	struct conf_client *cli = base;
 	char host[CONF_HOST_MAX + 1], vb[CONF_VIS_LEN], hb[CONF_VIS_LEN];
 	struct in6_addr a6;
 	struct in_addr a4;
@@ -110,8 +115,50 @@ conf_set_server(struct conf_ctx *ctx, const struct conf_key *k, void *base, cons
 		    conf_vis(vb, v), conf_vis(hb, host));
 		return -1;
 	}
-	memcpy(cli->server_host, host, strlen(host) + 1);
-	cli->server_port = port;
+	memcpy(gw->host, host, strlen(host) + 1);
+	gw->port = port;
+	return 0;
+}
+
+/* server = a gateway: the first choice */
+static int
+conf_set_server(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_client *cli = base;
+	struct conf_gateway gw = { .port = 0 };
+
+	if (conf_parse_gateway(ctx, k, v, &gw) != 0)
+		return -1;
+	memcpy(cli->server_host, gw.host, sizeof(gw.host));
+	cli->server_port = gw.port;
+	return 0;
+}
+
+/* standby-server = HOST[:PORT] PUBLIC-KEY, repeatable: the next choices,
+ * in the order written (docs/ROUTING.md) */
+static int
+conf_set_standby(struct conf_ctx *ctx, const struct conf_key *k, void *base, const char *v)
+{
+	struct conf_client *cli = base;
+	struct conf_gateway gw = { .port = 0 };
+	char hostport[CONF_HOST_MAX + 16], vb[CONF_VIS_LEN];
+	const char *sp = strpbrk(v, " \t");
+	size_t n;
+
+	if (cli->n_standby == CONF_STANDBY_MAX) {
+		conf_error(ctx, "%s: at most %d", k->name, CONF_STANDBY_MAX);
+		return -1;
+	}
+	if (sp == NULL || (n = (size_t)(sp - v)) >= sizeof(hostport)) {
+		conf_error(ctx, "%s '%s': want HOST[:PORT] PUBLIC-KEY", k->name, conf_vis(vb, v));
+		return -1;
+	}
+	memcpy(hostport, v, n);
+	hostport[n] = '\0';
+	sp += strspn(sp, " \t");
+	if (conf_parse_gateway(ctx, k, hostport, &gw) != 0 || conf_parse_key(ctx, k->name, sp, gw.public_key) != 0)
+		return -1;
+	cli->standby[cli->n_standby++] = gw;
 	return 0;
 }
 
@@ -132,6 +179,8 @@ conf_client_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 	snprintf(out->tap, sizeof(out->tap), "%s", CONF_DEFAULT_CLIENT_TAP);
 	snprintf(out->bridge, sizeof(out->bridge), "%s", CONF_DEFAULT_BRIDGE);
 	out->keepalive = CONF_DEFAULT_KEEPALIVE;
+	out->dead_after = CONF_DEFAULT_DEAD_AFTER;
+	out->failback_after = CONF_DEFAULT_FAILBACK;
 	out->mtu = CONF_DEFAULT_MTU;
 	snprintf(out->control_socket, sizeof(out->control_socket), "%s", CONF_DEFAULT_CLIENT_SOCK);
 	snprintf(out->user, sizeof(out->user), "%s", CONF_DEFAULT_USER);
@@ -147,6 +196,16 @@ conf_client_parse_lookup(const char *name, const uint8_t *buf, size_t len, bool 
 		conf_error_at(&ctx, tl > bl ? tl : bl, "tap and bridge are both '%s'", out->tap);
 	}
 
+	for (size_t i = 0; ctx.eof && i < out->n_standby; i++) {
+		bool dup = memcmp(out->standby[i].public_key, out->server_public_key, KEY_LEN) == 0;
+
+		for (size_t j = 0; j < i; j++)
+			dup |= memcmp(out->standby[i].public_key, out->standby[j].public_key, KEY_LEN) == 0;
+		/* one key, one gateway: sessions and failover go by key */
+		if (dup)
+			conf_error_at(&ctx, ctx.seen[CONF_CLIENT_STANDBY], "standby-server %s: its public key is"
+			    " another gateway's already", out->standby[i].host);
+	}
 	conf_ctx_done(&ctx, err, errlen);
 	if (ctx.failed) {
 		memset(out, 0, sizeof(*out));

@@ -152,6 +152,9 @@ enum {
 	CONF_CLIENT_USER,
 	CONF_CLIENT_BUSY_POLL,
 	CONF_CLIENT_CONTROL_GROUP,
+	CONF_CLIENT_STANDBY,
+	CONF_CLIENT_DEAD_AFTER,
+	CONF_CLIENT_FAILBACK,
 };
 
 /* Each file's key tables (conf_server.c, conf_client.c). */

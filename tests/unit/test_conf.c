@@ -486,6 +486,70 @@ test_routed(void **state)
 	conf_server_free(&s);
 }
 
+/* Two gateways: the server's route-table, route-hold, dead-after and
+ * site-identity; the client's standby-servers in order, dead-after and
+ * failback-after, and what is wrong with them said. */
+static void
+test_gateways(void **state)
+{
+	struct conf_server s;
+	struct conf_client c;
+	char err[CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(server_text("[server]\nprivate-key-file = /k\nupstream = eth0\nprefix = 2001:db8:48::/48\n"
+	    "sub-prefix-length = 64\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.route_table, 0);
+	assert_int_equal(s.route_hold, CONF_DEFAULT_ROUTE_HOLD);
+	assert_int_equal(s.dead_after, CONF_DEFAULT_DEAD_AFTER);
+	assert_false(s.has_site_identity);
+	conf_server_free(&s);
+	assert_int_equal(server_text("[server]\nprivate-key-file = /k\nupstream = eth0\nprefix = 2001:db8:48::/48\n"
+	    "sub-prefix-length = 64\nroute-table = 100\nroute-hold = 0\ndead-after = 9\nsite-identity = " KEY_LAB "\n",
+	    &s, err, sizeof(err)), 0);
+	assert_int_equal(s.route_table, 100);
+	assert_int_equal(s.route_hold, 0);
+	assert_int_equal(s.dead_after, 9);
+	assert_true(s.has_site_identity);
+	assert_key(s.site_identity, KEY_LAB);
+	conf_server_free(&s);
+	server_error("[server]\nprivate-key-file = /k\nupstream = eth0\nroute-table = 254\n",
+	    "t.conf:4: route-table 254 is the kernel's own table: take another (100, say)");
+	server_error("[server]\nprivate-key-file = /k\nupstream = eth0\nsite-identity = nope\n",
+	    "t.conf:4: site-identity is not a base64 X25519 key");
+
+	assert_int_equal(client_text("[client]\nprivate-key-file = /k\nserver = [2001:db8::1]\nserver-public-key = "
+	    KEY_HOME1 "\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.n_standby, 0);
+	assert_int_equal(c.dead_after, CONF_DEFAULT_DEAD_AFTER);
+	assert_int_equal(c.failback_after, CONF_DEFAULT_FAILBACK);
+	assert_int_equal(client_text("[client]\nprivate-key-file = /k\nserver = [2001:db8::1]\nserver-public-key = "
+	    KEY_HOME1 "\nstandby-server = vps2.example.net:4000 " KEY_HOME2 "\nstandby-server = 192.0.2.7\t "
+	    KEY_HOME3 "\ndead-after = 3\nfailback-after = 60\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.n_standby, 2);
+	assert_string_equal(c.standby[0].host, "vps2.example.net");
+	assert_int_equal(c.standby[0].port, 4000);
+	assert_key(c.standby[0].public_key, KEY_HOME2);
+	assert_string_equal(c.standby[1].host, "192.0.2.7");
+	assert_int_equal(c.standby[1].port, CONF_DEFAULT_PORT);
+	assert_key(c.standby[1].public_key, KEY_HOME3);
+	assert_int_equal(c.dead_after, 3);
+	assert_int_equal(c.failback_after, 60);
+#define CLI "[client]\nprivate-key-file = /k\nserver = [2001:db8::1]\nserver-public-key = " KEY_HOME1 "\n"
+	client_error(CLI "standby-server = vps2.example.net\n",
+	    "t.conf:5: standby-server 'vps2.example.net': want HOST[:PORT] PUBLIC-KEY");
+	client_error(CLI "standby-server = vps2.example.net nokey\n",
+	    "t.conf:5: standby-server is not a base64 X25519 key");
+	client_error(CLI "standby-server = bad_host! " KEY_HOME2 "\n",
+	    "t.conf:5: standby-server 'bad_host!': 'bad_host!' is not a valid host name");
+	client_error(CLI "standby-server = vps2 " KEY_HOME1 "\n",
+	    "t.conf:5: standby-server vps2: its public key is another gateway's already");
+	client_error(CLI "standby-server = a " KEY_HOME2 "\nstandby-server = b " KEY_HOME3 "\nstandby-server = c "
+	    KEY_HOME4 "\nstandby-server = d " KEY_LAB "\n", "t.conf:8: standby-server: at most 3");
+	client_error(CLI "failback-after = 0\n", "t.conf:5: failback-after 0 is not in 1..86400");
+#undef CLI
+}
+
 /* ----------------------------------------------------------- bad fixtures */
 
 static void
@@ -1354,6 +1418,7 @@ main(void)
 		cmocka_unit_test(test_too_many_peers),
 		cmocka_unit_test(test_max_peers),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_gateways),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_hostile_values),

@@ -95,6 +95,8 @@ struct client {
 	struct event *ev_udp6, *ev_udp4, *ev_tap, *ev_tick, *ev_sig[3], *ev_monitor;
 	uint64_t backoff_ms, next_try_ms;
 	uint64_t probe_ms;              /* the last probe of the active gateway */
+	uint8_t carry[DATAPATH_FRAME_MAX];      /* the site's delegations, as the */
+	size_t carry_len;                       /* last gateway sent them (leasecarry.h) */
 	uint64_t path_change_ms;        /* the last handshake an address change made */
 	struct nlmon_event addrs[ADDRS_MAX];    /* our global addresses (not the tap's) */
 	size_t n_addrs;
@@ -163,6 +165,15 @@ client_initiate(struct client *c, struct client_gw *g, const struct endpoint *ep
 	log_debug("%s: handshake: initiation to %s", g->name, a);
 	g->tp->ep = *ep;
 	datapath_send(&c->dp, ep, &msg, sizeof(msg), &g->tp->st.drops[DROP_SEND]);
+}
+
+/* The site's delegations, as a gateway last sent them, to the active one:
+ * after a failover it routes the home router's prefixes at once. */
+static void
+client_carry_send(struct client *c, uint64_t now)
+{
+	if (c->carry_len != 0 && datapath_send_frame(&c->dp, c->tp, c->carry, c->carry_len, now))
+		log_debug("%s: delegations handed over (%zu bytes)", c->act->name, c->carry_len);
 }
 
 /* g is the active gateway from now on: the data path sends through it. */
@@ -234,6 +245,7 @@ client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 		client_set_carrier(c, true);
 		/* confirm the session to the gateway at once */
 		datapath_keepalive(&c->dp, g->tp, now);
+		client_carry_send(c, now);
 		break;
 	case WIRE_COOKIE:
 		/* the gateway is under load: retry at once with mac2 */
@@ -250,9 +262,16 @@ client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 			c->st.drops[d]++;
 			break;
 		}
-		if (flen != 0)
+		if (frame_is_v6ext(pkt + WIRE_DATA_HEADER_LEN, flen)) {
+			/* the gateway's own, for us to keep: not the LAN's */
+			if (flen <= sizeof(c->carry)) {
+				memcpy(c->carry, pkt + WIRE_DATA_HEADER_LEN, flen);
+				c->carry_len = flen;
+			}
+		} else if (flen != 0) {
 			tap_out_frame(&c->dp.tap_out, c->tap_fd, c->dp.offload, pkt + WIRE_DATA_HEADER_LEN, flen,
 			    &g->tp->st.drops[DROP_TAP]);
+		}
 		break;
 	default:
 		c->st.drops[DROP_TYPE]++;
@@ -299,6 +318,11 @@ client_guard(void *ctx, uint8_t *frame, size_t n)
 			c->tp->st.drops[DROP_TAP]++;
 		return false;
 	}
+	if (frame_is_v6ext(frame, n)) {
+		/* the tunnel's own ethertype: no home host speaks for a gateway */
+		c->tp->st.drops[DROP_ETHERTYPE]++;
+		return false;
+	}
 	switch (frame_classify(frame, n, &src)) {
 	case FRAME_RA:
 	case FRAME_DHCP6_SERVER:
@@ -334,6 +358,7 @@ client_switch(struct client *c, size_t i, uint64_t now)
 		client_resolve(c, c->act);
 	if (tunnel_peer_live(c->tp, now)) {
 		datapath_keepalive(&c->dp, c->tp, now);
+		client_carry_send(c, now);
 		client_set_carrier(c, true);
 	} else {
 		client_set_carrier(c, false);

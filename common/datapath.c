@@ -145,12 +145,24 @@ datapath_tap_read(struct datapath *dp, int tap, bool tap_offload, struct tunnel_
 	tp->st.drops[DROP_SEND] += transport_flush(tx, ufd);
 }
 
+bool
+datapath_send_frame(struct datapath *dp, struct tunnel_peer *tp, const uint8_t *frame, size_t len, uint64_t now)
+{
+	uint8_t pkt[WIRE_DATA_MIN_LEN + DATAPATH_FRAME_MAX];
+	size_t plen;
+
+	if (len > DATAPATH_FRAME_MAX || tp->ep.len == 0)
+		return false;
+	if (len != 0)
+		memcpy(pkt + WIRE_DATA_HEADER_LEN, frame, len);
+	if (tunnel_seal_data(tp, pkt, len, sizeof(pkt), now, &plen) != TUNNEL_OK)
+		return false;
+	datapath_send(dp, &tp->ep, pkt, plen, &tp->st.drops[DROP_SEND]);
+	return true;
+}
+
 void
 datapath_keepalive(struct datapath *dp, struct tunnel_peer *tp, uint64_t now)
 {
-	uint8_t ka[WIRE_DATA_MIN_LEN];
-	size_t kl;
-
-	if (tunnel_seal_data(tp, ka, 0, sizeof(ka), now, &kl) == TUNNEL_OK)
-		datapath_send(dp, &tp->ep, ka, kl, &tp->st.drops[DROP_SEND]);
+	(void)datapath_send_frame(dp, tp, NULL, 0, now);
 }

@@ -59,5 +59,10 @@ void datapath_tap_read(struct datapath *dp, int tap, bool tap_offload, struct tu
 
 /* An empty data message (a keepalive) to tp's endpoint. */
 void datapath_keepalive(struct datapath *dp, struct tunnel_peer *tp, uint64_t now);
+/* One frame of our own (len <= DATAPATH_FRAME_MAX) sealed to tp's
+ * endpoint; false without a session or an endpoint. */
+#define DATAPATH_FRAME_MAX 1518
+bool datapath_send_frame(struct datapath *dp, struct tunnel_peer *tp, const uint8_t *frame, size_t len,
+    uint64_t now);
 
 #endif

@@ -11,6 +11,17 @@
 #include <stdint.h>
 
 #define FRAME_ETH_LEN 14
+/* IEEE 802 local experimental ethertype 1: v6ext's own frames between a
+ * gateway and its client (server/leasecarry.h), never on a LAN: the client
+ * neither passes one from the home bridge nor writes one onto it. */
+#define FRAME_ETHERTYPE_V6EXT 0x88b5
+
+static inline bool
+frame_is_v6ext(const uint8_t *frame, size_t len)
+{
+	return len >= FRAME_ETH_LEN && frame[12] == (FRAME_ETHERTYPE_V6EXT >> 8) &&
+	    frame[13] == (FRAME_ETHERTYPE_V6EXT & 0xff);
+}
 
 enum frame_kind {
 	FRAME_OTHER,            /* not IPv6: another ethertype (under at most one 802.1Q tag) */

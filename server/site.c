@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "log.h"
 #include "namesync.h"
+#include "leasecarry.h"
 #include "ndp.h"
 #include "priv.h"
 #include "site.h"
@@ -148,6 +149,70 @@ site_close(struct site *s, bool withdraw)
 	free(s);
 }
 
+/* The site's delegations to its client, which carries them to the next
+ * gateway it connects to (leasecarry.h). */
+static void
+site_carry_send(struct site *s, uint64_t now)
+{
+	struct leasecarry_rec r[LEASECARRY_MAX];
+	uint8_t frame[SITE_FRAME_MAX];
+	size_t n, built, len;
+
+	if (s->conf.pd_len == 0)
+		return;
+	n = leasecarry_collect(&s->e->leases, s->conf.name, (uint64_t)time(NULL), r, LEASECARRY_MAX);
+	len = leasecarry_build(r, n, s->link.mac, frame, sizeof(frame), &built);
+	if (built < n)
+		log_warnx("peer %s: %zu of %zu delegations fit the frame its client carries", s->conf.name, built, n);
+	if (len != 0)
+		(void)site_send_frame(s, frame, len, now);
+}
+
+/* Delegations another gateway made, from the client: each taken that our
+ * own DHCPv6 server could have made and that is newer than ours. */
+static void
+site_carry_take(struct site *s, const uint8_t *frame, size_t len)
+{
+	struct engine *e = s->e;
+	struct leasecarry_rec r[LEASECARRY_MAX];
+	uint64_t now = (uint64_t)time(NULL);
+	size_t n, taken = 0;
+	const char *why;
+
+	if (leasecarry_parse(frame, len, r, LEASECARRY_MAX, &n, &why) != 0) {
+		log_warnx("peer %s: delegations from the client: %s", s->conf.name, why);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct prefix p = { .addr = r[i].prefix, .len = r[i].plen }, link;
+		const struct lease *have = lease_find_pd(&e->leases, s->conf.name, r[i].duid, r[i].duid_len, r[i].iaid);
+		char pb[PREFIX_STRLEN];
+
+		prefix_link(&s->link.sub, &link);
+		if (leasecarry_check(&r[i], &s->link.sub, &link, s->conf.pd_len, now, e->conf.dhcpv6_valid, &why) != 0) {
+			prefix_format(&p, pb, sizeof(pb));
+			log_warnx("peer %s: delegation of %s from the client refused: %s", s->conf.name, pb, why);
+			continue;
+		}
+		if (have != NULL && have->expires >= r[i].expires)
+			continue;       /* ours is as new */
+		if (lease_commit_pd(&e->leases, s->conf.name, r[i].duid, r[i].duid_len, r[i].iaid, &p, &r[i].via,
+		    r[i].expires) != 0) {
+			prefix_format(&p, pb, sizeof(pb));
+			log_warnx("peer %s: delegation of %s from the client refused: held by another binding",
+			    s->conf.name, pb);
+			continue;
+		}
+		taken++;
+	}
+	if (taken == 0)
+		return;
+	log_info("peer %s: %zu delegation%s carried over from another gateway", s->conf.name, taken,
+	    taken == 1 ? "" : "s");
+	state_touch(&e->state, PRIV_FILE_LEASES);
+	site_pd_sync(s);
+}
+
 void
 site_pd_sync(struct site *s)
 {
@@ -184,21 +249,16 @@ site_pd_sync(struct site *s)
 out:
 	pdroutes_free(&del);
 	pdroutes_free(&add);
+	/* the client keeps the latest copy for the next gateway */
+	site_carry_send(s, util_now_ms());
 }
 
 bool
 site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 {
-	uint8_t pkt[WIRE_DATA_MIN_LEN + SITE_FRAME_MAX];
-	size_t plen;
-
-	if (len > SITE_FRAME_MAX || s->tp.ep.len == 0 || !tunnel_peer_live(&s->tp, now))
+	if (len > SITE_FRAME_MAX || !tunnel_peer_live(&s->tp, now))
 		return false;
-	memcpy(pkt + WIRE_DATA_HEADER_LEN, frame, len);
-	if (tunnel_seal_data(&s->tp, pkt, len, sizeof(pkt), now, &plen) != TUNNEL_OK)
-		return false;
-	datapath_send(&s->e->dp, &s->tp.ep, pkt, plen, &s->tp.st.drops[DROP_SEND]);
-	return true;
+	return datapath_send_frame(&s->e->dp, &s->tp, frame, len, now);
 }
 
 /* The site's sub-prefix into route-table (a live site) or out of it. */
@@ -237,6 +297,7 @@ site_set_carrier(struct site *s, bool on)
 	if (on) {
 		ra_timer_start(&s->ra);
 		site_table_route(s, true);
+		site_carry_send(s, util_now_ms());
 	} else {
 		s->down_ms = util_now_ms();
 	}
@@ -413,6 +474,13 @@ site_check_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now,
 	enum ndp_err e;
 
 	memset(v, 0, sizeof(*v));
+	if (leasecarry_is(frame, len)) {
+		/* from the client itself: it drops this ethertype from the
+		 * home bridge */
+		site_carry_take(s, frame, len);
+		v->consumed = true;
+		return;
+	}
 	/* untagged IPv6, ARP and IPv4 only: nothing else has a use on the tap */
 	if (frame_classify_l2(frame, len) == FRAME_L2_REFUSED) {
 		v->drop = DROP_ETHERTYPE;

@@ -21,8 +21,8 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # Tests: cmocka and jansson (unit tests and vectors), clang + libFuzzer (fuzz
 # targets), and the real network peers the namespace tests drive; iperf3
 # (flood-cookie.test, make soak), libfaketime (linkflap.test), bc (the fault
-# tests' arithmetic on fractional seconds).
-TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga knot knot-dnsutils bind9 bind9-dnsutils"
+# tests' arithmetic on fractional seconds), bird2 (bgp-topology.test).
+TEST_PKGS="libcmocka-dev libjansson-dev clang iproute2 tcpdump iputils-ping netcat-openbsd python3 ndisc6 tshark isc-dhcp-client dhcpcd-base prometheus nftables iperf3 libfaketime bc curl tayga knot knot-dnsutils bind9 bind9-dnsutils bird2"
 # Packaging: the Debian packages (make deb), lintian, and a clean chroot to
 # install and purge them in (make deb-chroot).
 PKG_PKGS="debhelper fakeroot lintian debootstrap"

@@ -73,11 +73,32 @@ dhcp6_ia_address(const struct dhcp6_server *srv, struct dhcp6_ia *out, const str
 /* One IA_NA of the request: the client's address (its binding, or a new
  * one; bound by the caller once the reply is known to fit), and every other
  * address the client listed back with lifetimes 0 (RFC 8415 18.3.4). */
+struct dhcp6_in_use {
+	const struct dhcp6_server *srv;
+	const struct dhcp6_ia *ia;
+};
+
+/* In use by another host: seen on the data path, and not listed in the
+ * asking client's own IA. A client that lists it is the host using it: it
+ * renews a lease another gateway of the site gave (site-identity), and
+ * gets the same address again rather than a new one. */
+static bool
+dhcp6_server_in_use(void *ctx, const struct in6_addr *a)
+{
+	const struct dhcp6_in_use *u = ctx;
+
+	for (size_t i = 0; i < u->ia->n_addrs; i++)
+		if (memcmp(&u->ia->addrs[i].addr, a, 16) == 0)
+			return false;
+	return u->srv->in_use != NULL && u->srv->in_use(u->srv->in_use_ctx, a);
+}
+
 static void
 dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct dhcp6_msg *req,
     const struct dhcp6_ia *ia, bool commit, struct dhcp6_ia *out, bool *changed)
 {
 	struct lease *e = lease_find(l, srv->site, req->client_id, req->client_id_len, ia->iaid);
+	struct dhcp6_in_use u = { .srv = srv, .ia = ia };
 	struct in6_addr a;
 
 	memset(out, 0, sizeof(*out));
@@ -88,7 +109,7 @@ dhcp6_server_ia(const struct dhcp6_server *srv, struct leases *l, const struct d
 		*changed = true;
 	}
 	if (lease_pick(l, srv->key, srv->site, &srv->sub, req->client_id, req->client_id_len, ia->iaid,
-	    srv->in_use, srv->in_use_ctx, &a) != 0 ||
+	    dhcp6_server_in_use, &u, &a) != 0 ||
 	    (commit && e == NULL && lease_count(l, srv->site) >= LEASE_SITE_MAX)) {
 		out->has_status = true;
 		out->status = DHCP6_NO_ADDRS_AVAIL;

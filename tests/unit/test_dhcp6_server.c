@@ -476,6 +476,24 @@ test_renew_after_restart(void **state)
 	b = bound(f, &reply.ia_na[0], 1);
 	assert_memory_equal(&a, &b, 16);
 	assert_non_null(binding(f, 1, 1));
+
+	/* another gateway of the site (same site-identity), no binding, and
+	 * the host already seen using its address on the data path: it is
+	 * the host itself that uses it, and it keeps it */
+	leases_free(&f->l);
+	leases_init(&f->l);
+	f->srv.in_use = always_in_use;
+	answer_ok(f, &req, NOW + 43200, &reply, &changed);
+	assert_true(changed);
+	b = bound(f, &reply.ia_na[0], 1);
+	assert_memory_equal(&a, &b, 16);
+	/* but another client does not get it, nor anything in use */
+	client_msg(&req, DHCP6_RENEW, 3);
+	with_server_id(&req, f);
+	ia_add(add_ia_na(&req, 1), &a);
+	answer_ok(f, &req, NOW + 43200, &reply, &changed);
+	for (size_t i = 0; i < reply.ia_na[0].n_addrs; i++)
+		assert_int_equal(reply.ia_na[0].addrs[i].valid, 0);
 }
 
 static void

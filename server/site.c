@@ -179,6 +179,11 @@ site_carry_take(struct site *s, const uint8_t *frame, size_t len)
 	size_t n, taken = 0;
 	const char *why;
 
+	/* a client sends one when its session comes up: more than one a
+	 * second is no failover, and each costs a state write */
+	if (util_now_ms() - s->carry_ms < 1000)
+		return;
+	s->carry_ms = util_now_ms();
 	if (leasecarry_parse(frame, len, r, LEASECARRY_MAX, &n, &why) != 0) {
 		log_warnx("peer %s: delegations from the client: %s", s->conf.name, why);
 		return;
@@ -261,7 +266,8 @@ site_send_frame(struct site *s, const uint8_t *frame, size_t len, uint64_t now)
 	return datapath_send_frame(&s->e->dp, &s->tp, frame, len, now);
 }
 
-/* The site's sub-prefix into route-table (a live site) or out of it. */
+/* The site's sub-prefix into route-table (a live site) or out of it; a
+ * refusal is logged once and tried again every tick (site_tick). */
 static void
 site_table_route(struct site *s, bool add)
 {
@@ -271,9 +277,12 @@ site_table_route(struct site *s, bool add)
 		return;
 	if (priv_site_route(&s->e->priv, s->conf.name, s->conf.tap, s->index, &s->link.sub,
 	    s->e->conf.route_table, add, err, sizeof(err)) != 0) {
-		log_warnx("peer %s: route-table %u: %s", s->conf.name, s->e->conf.route_table, err);
+		if (!s->table_failed)
+			log_warnx("peer %s: route-table %u: %s", s->conf.name, s->e->conf.route_table, err);
+		s->table_failed = true;
 		return;
 	}
+	s->table_failed = false;
 	s->in_table = add;
 }
 
@@ -308,10 +317,10 @@ site_tick(struct site *s, uint64_t now)
 {
 	tunnel_peer_expire(&s->tp, now);
 	site_set_carrier(s, site_live(s, now));
-	/* a session down longer than route-hold: the routing daemon stops
-	 * announcing the site here, and another gateway may */
-	if (!s->carrier && s->in_table && now - s->down_ms >= (uint64_t)s->e->conf.route_hold * 1000)
-		site_table_route(s, false);
+	/* in route-table while live and route-hold after; out when down
+	 * longer, so the routing daemon stops announcing the site here and
+	 * another gateway may */
+	site_table_route(s, s->carrier || (s->in_table && now - s->down_ms < (uint64_t)s->e->conf.route_hold * 1000));
 	if (s->carrier && ra_timer_due(&s->ra, now, randombytes_random()))
 		site_send_ra(s, NULL, NULL, false, now);
 	hosts_expire(&s->hosts, now);

@@ -47,6 +47,8 @@ struct site {
 	unsigned ndp_asks, ndp_answers; /* NSes into it and answers for it this second */
 	struct pdroutes pd;             /* delegated prefixes routed on its tap */
 	bool in_table;                  /* its sub-prefix is in route-table */
+	bool table_failed;              /* the last change was refused (logged once) */
+	uint64_t carry_ms;              /* the last delegations taken from the client */
 	uint64_t down_ms;               /* when its session went down */
 };
 

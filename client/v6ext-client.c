@@ -17,7 +17,10 @@
  *   probe             empty data after 1 s of hearing nothing (the gateway
  *                     answers each), so a live path is never silent long
  *   dead path         heard nothing for `dead-after` s -> the next gateway
- *                     (or the same again, when it is the only one)
+ *                     (or the same again, when it is the only one); with
+ *                     dead-after 0, sent but heard nothing for keepalive + 5 s
+ *   hand-over         the site's delegations to a new session, 3 times 1 s
+ *                     apart (leasecarry.h)
  *   failback          a better gateway answered every 5 s probe for
  *                     `failback-after` s -> back to it
  *   path change       an address of ours came or went -> handshake now
@@ -97,6 +100,10 @@ struct client {
 	uint64_t probe_ms;              /* the last probe of the active gateway */
 	uint8_t carry[DATAPATH_FRAME_MAX];      /* the site's delegations, as the */
 	size_t carry_len;                       /* last gateway sent them (leasecarry.h) */
+	uint8_t handover[DATAPATH_FRAME_MAX];   /* what goes to a new session: the */
+	size_t handover_len;                    /* copy as it was when it came up, */
+	unsigned handover_left;                 /* sent this many more times, */
+	uint64_t handover_ms;                   /* a second apart */
 	uint64_t path_change_ms;        /* the last handshake an address change made */
 	struct nlmon_event addrs[ADDRS_MAX];    /* our global addresses (not the tap's) */
 	size_t n_addrs;
@@ -167,13 +174,33 @@ client_initiate(struct client *c, struct client_gw *g, const struct endpoint *ep
 	datapath_send(&c->dp, ep, &msg, sizeof(msg), &g->tp->st.drops[DROP_SEND]);
 }
 
+#define HANDOVER_TIMES 3       /* one datagram lost is no lost delegation */
+
+static void client_carry_tick(struct client *c, uint64_t now);
+
 /* The site's delegations, as a gateway last sent them, to the active one:
- * after a failover it routes the home router's prefixes at once. */
+ * after a failover it routes the home router's prefixes at once. The copy
+ * is taken now, before the new gateway's own (it sends one as the session
+ * comes up) replaces it, and sent again twice, a second apart. */
 static void
-client_carry_send(struct client *c, uint64_t now)
+client_carry_start(struct client *c, uint64_t now)
 {
-	if (c->carry_len != 0 && datapath_send_frame(&c->dp, c->tp, c->carry, c->carry_len, now))
-		log_debug("%s: delegations handed over (%zu bytes)", c->act->name, c->carry_len);
+	memcpy(c->handover, c->carry, c->carry_len);
+	c->handover_len = c->carry_len;
+	c->handover_left = c->carry_len != 0 ? HANDOVER_TIMES : 0;
+	c->handover_ms = 0;
+	client_carry_tick(c, now);
+}
+
+static void
+client_carry_tick(struct client *c, uint64_t now)
+{
+	if (c->handover_left == 0 || now - c->handover_ms < 1000)
+		return;
+	c->handover_left--;
+	c->handover_ms = now;
+	if (datapath_send_frame(&c->dp, c->tp, c->handover, c->handover_len, now))
+		log_debug("%s: delegations handed over (%zu bytes)", c->act->name, c->handover_len);
 }
 
 /* g is the active gateway from now on: the data path sends through it. */
@@ -245,7 +272,7 @@ client_datagram(void *ctx, uint8_t *pkt, size_t len, const struct endpoint *from
 		client_set_carrier(c, true);
 		/* confirm the session to the gateway at once */
 		datapath_keepalive(&c->dp, g->tp, now);
-		client_carry_send(c, now);
+		client_carry_start(c, now);
 		break;
 	case WIRE_COOKIE:
 		/* the gateway is under load: retry at once with mac2 */
@@ -358,7 +385,7 @@ client_switch(struct client *c, size_t i, uint64_t now)
 		client_resolve(c, c->act);
 	if (tunnel_peer_live(c->tp, now)) {
 		datapath_keepalive(&c->dp, c->tp, now);
-		client_carry_send(c, now);
+		client_carry_start(c, now);
 		client_set_carrier(c, true);
 	} else {
 		client_set_carrier(c, false);
@@ -398,15 +425,22 @@ client_tick(evutil_socket_t fd, short what, void *arg)
 	struct client *c = arg;
 	struct tunnel_peer *tp = c->tp;
 	uint64_t now = util_now_ms(), silence = (uint64_t)c->conf.dead_after * 1000;
-	bool live;
+	bool live, dead;
 
 	(void)fd;
 	(void)what;
 	for (size_t i = 0; i < c->n_gw; i++)
 		tunnel_peer_expire(c->gw[i].tp, now);
 	live = tunnel_peer_live(tp, now);
-	/* dead path: the gateway answers every probe, and none came back */
-	if (live && silence != 0 && now - tp->last_rx_ms > silence) {
+	/* dead path: the gateway answers every probe, and none came back;
+	 * without probes (dead-after 0): it answers keepalives, and did not
+	 * for keepalive + 5 s */
+	if (silence != 0)
+		dead = now - tp->last_rx_ms > silence;
+	else
+		dead = c->conf.keepalive && tp->last_tx_ms > tp->last_rx_ms &&
+		    now - tp->last_rx_ms > (uint64_t)c->conf.keepalive * 1000 + 5000;
+	if (live && dead) {
 		log_info("%s: silent for %llu s: dead", c->act->name,
 		    (unsigned long long)(now - tp->last_rx_ms) / 1000);
 		session_wipe(&tp->cur);
@@ -430,6 +464,7 @@ client_tick(evutil_socket_t fd, short what, void *arg)
 	live = tunnel_peer_live(tp, now);
 
 	if (live) {
+		client_carry_tick(c, now);
 		if (!tp->hs_pending && session_needs_rekey(&tp->cur, now))
 			client_initiate(c, c->act, &tp->ep, now);
 		else if (tp->hs_pending && now - tp->hs_sent_ms > RETRY_MS)

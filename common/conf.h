@@ -212,7 +212,7 @@ struct conf_client {
 	struct conf_gateway standby[CONF_STANDBY_MAX];
 	size_t n_standby;
 	uint16_t dead_after;                    /* s of silence: the gateway is dead; 0 = off */
-	uint16_t failback_after;                /* s a better gateway answers before we go back */
+	uint32_t failback_after;                /* s a better gateway answers before we go back */
 };
 
 /* Parse a whole file held in memory; name is used in messages. On error

@@ -45,7 +45,7 @@ const struct conf_key conf_client_keys[] = {
 	[CONF_CLIENT_STANDBY] = { "standby-server", conf_set_standby, .repeatable = true },
 	[CONF_CLIENT_DEAD_AFTER] = { "dead-after", conf_set_u16, CONF_FIELD(struct conf_client, dead_after),
 	    .min = 0, .max = CONF_DEAD_AFTER_MAX },
-	[CONF_CLIENT_FAILBACK] = { "failback-after", conf_set_u16, CONF_FIELD(struct conf_client, failback_after),
+	[CONF_CLIENT_FAILBACK] = { "failback-after", conf_set_u32, CONF_FIELD(struct conf_client, failback_after),
 	    .min = 1, .max = CONF_FAILBACK_MAX },
 };
 

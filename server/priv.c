@@ -254,9 +254,11 @@ priv_call_done(struct priv *p, struct privmsg *req, struct privmsg *reply, char 
 	return 0;
 }
 
-int
-priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
-    const struct in6_addr *via, bool add, char *err, size_t errlen)
+/* A ROUTE: via (a delegated prefix's router) or table (the site's own
+ * prefix in route-table), one of them. */
+static int
+priv_route_call(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
+    const struct in6_addr *via, uint32_t table, bool add, char *err, size_t errlen)
 {
 	struct privmsg req;
 	static struct privmsg reply;
@@ -267,27 +269,25 @@ priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, co
 	snprintf(req.tap, sizeof(req.tap), "%s", tap);
 	req.index = index;
 	req.route = *prefix;
-	req.via = *via;
+	if (via != NULL)
+		req.via = *via;
+	req.table = table;
 	req.add = add;
 	return priv_call_done(p, &req, &reply, err, errlen);
+}
+
+int
+priv_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *prefix,
+    const struct in6_addr *via, bool add, char *err, size_t errlen)
+{
+	return priv_route_call(p, peer, tap, index, prefix, via, 0, add, err, errlen);
 }
 
 int
 priv_site_route(struct priv *p, const char *peer, const char *tap, uint64_t index, const struct prefix *sub,
     uint32_t table, bool add, char *err, size_t errlen)
 {
-	struct privmsg req;
-	static struct privmsg reply;
-
-	memset(&req, 0, offsetof(struct privmsg, addrs));
-	req.type = PRIV_ROUTE;
-	snprintf(req.peer, sizeof(req.peer), "%s", peer);
-	snprintf(req.tap, sizeof(req.tap), "%s", tap);
-	req.index = index;
-	req.route = *sub;
-	req.table = table;
-	req.add = add;
-	return priv_call_done(p, &req, &reply, err, errlen);
+	return priv_route_call(p, peer, tap, index, sub, NULL, table, add, err, errlen);
 }
 
 int
